@@ -1,0 +1,91 @@
+import type { AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, Platform, SendResult, UserRef } from '../../src/core/chat.js';
+import { channelKey } from '../../src/core/chat.js';
+import { toPlainText } from '../../src/core/richtext.js';
+import { UpstreamError } from '../../src/core/errors.js';
+
+export interface SentMessage extends OutboundMessage {
+  readonly text: string;
+  readonly ref: string;
+}
+
+/**
+ * An in-process chat: tests and benchmarks inject messages and read what was sent. It can be
+ * told to fail the next sends, to exercise retries.
+ */
+export class MemoryAdapter implements ChatAdapter {
+  readonly platform: Platform;
+  readonly sent: SentMessage[] = [];
+  #onMessage: ((msg: InboundMessage) => Promise<void>) | undefined;
+  #connected = false;
+  #failNext = 0;
+  #seq = 0;
+  readonly #waiters: Array<{ count: number; resolve: () => void }> = [];
+
+  constructor(platform: Platform = 'memory') {
+    this.platform = platform;
+  }
+
+  async start(onMessage: (msg: InboundMessage) => Promise<void>): Promise<void> {
+    this.#onMessage = onMessage;
+    this.#connected = true;
+  }
+
+  /** Sends a message as if a user typed it; resolves when the bot has handled it. */
+  async inject(text: string, opts: { channel?: string; user?: Partial<UserRef>; addressed?: boolean; threadId?: string } = {}): Promise<void> {
+    if (!this.#onMessage) throw new Error('memory adapter not started');
+    const channel = opts.channel ?? '#test';
+    const user: UserRef = { platform: this.platform, id: 'alice', name: 'alice', account: 'alice', ...opts.user };
+    const msg: InboundMessage = {
+      id: `m${++this.#seq}`,
+      channel: { platform: this.platform, id: channel, key: channelKey(this.platform, channel), name: channel },
+      author: user,
+      text,
+      isDirect: !channel.startsWith('#'),
+      addressed: opts.addressed ?? true,
+      receivedAt: new Date(),
+      ...(opts.threadId ? { threadId: opts.threadId } : {}),
+    };
+    await this.#onMessage(msg);
+  }
+
+  failNextSends(n: number): void {
+    this.#failNext = n;
+  }
+
+  async send(msg: OutboundMessage): Promise<SendResult> {
+    if (this.#failNext > 0) {
+      this.#failNext--;
+      throw new UpstreamError('memory.send', 'simulated send failure', { retryable: true });
+    }
+    const ref = msg.updateRef ?? `ref${++this.#seq}`;
+    this.sent.push({ ...msg, text: toPlainText(msg.body), ref });
+    for (const w of [...this.#waiters]) {
+      if (this.sent.length >= w.count) {
+        this.#waiters.splice(this.#waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+    return { ref };
+  }
+
+  /** Resolves once at least `count` messages have been sent in total. */
+  waitForSent(count: number, timeoutMs = 5000): Promise<void> {
+    if (this.sent.length >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${count} messages (have ${this.sent.length})`)), timeoutMs);
+      this.#waiters.push({ count, resolve: () => { clearTimeout(t); resolve(); } });
+    });
+  }
+
+  texts(channel?: string): string[] {
+    return this.sent.filter((m) => !channel || m.channel === channelKey(this.platform, channel)).map((m) => m.text);
+  }
+
+  async stop(): Promise<void> {
+    this.#connected = false;
+  }
+
+  status(): AdapterStatus {
+    return { platform: this.platform, connected: this.#connected };
+  }
+}

@@ -1,0 +1,10 @@
+import type { CommandDef } from '../src/dispatch/command.js';
+import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
+import { about, status } from './about.js';
+import { help } from './help.js';
+
+/** Every command the bot knows. Order is the order `help` lists them in. */
+export const allCommands: readonly CommandDef[] = [help, about, status];
+
+/** Tried in order for addressed text that is not a command. */
+export const freeformHandlers: readonly FreeformHandler[] = [];

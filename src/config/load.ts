@@ -1,0 +1,223 @@
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { configSchema, type Config } from './schema.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface EnvBinding {
+  readonly name: string;
+  readonly path: readonly string[];
+  readonly kind?: 'list' | 'bool' | 'channels';
+  /** Secret: also read from NAME_FILE, never from the YAML file, masked in logs. */
+  readonly secret?: boolean;
+}
+
+/** Every environment variable the bot reads. `.env.example` documents each one. */
+export const ENV_BINDINGS: readonly EnvBinding[] = [
+  { name: 'DOIBOT_DB', path: ['db'] },
+  { name: 'DOIBOT_LOG_LEVEL', path: ['logLevel'] },
+  { name: 'DOIBOT_HTTP_PORT', path: ['http', 'port'] },
+  { name: 'DOIBOT_HTTP_HOST', path: ['http', 'host'] },
+  { name: 'DOIBOT_WEBHOOK_SECRET', path: ['http', 'webhookSecret'], secret: true },
+  { name: 'DOIBOT_ADMINS', path: ['access', 'admins'], kind: 'list' },
+  { name: 'DOIBOT_MAINTAINERS', path: ['access', 'maintainers'], kind: 'list' },
+  { name: 'DOIBOT_USER_COMMANDS_PER_MINUTE', path: ['limits', 'userCommandsPerMinute'] },
+  { name: 'DOIBOT_FEEDBACK_PER_USER_PER_DAY', path: ['limits', 'feedbackPerUserPerDay'] },
+  { name: 'DOIBOT_FEEDBACK_GLOBAL_PER_HOUR', path: ['limits', 'feedbackGlobalPerHour'] },
+  { name: 'DOIBOT_LIBRARY_DIR', path: ['catalog', 'libraryDir'] },
+  { name: 'DOIBOT_CATALOG_REFRESH_SECONDS', path: ['catalog', 'refreshSeconds'] },
+  { name: 'DOIBOT_POLL_SECONDS', path: ['github', 'pollSeconds'] },
+  { name: 'DOIBOT_HUB_POLL_SECONDS', path: ['hub', 'pollSeconds'] },
+  { name: 'DOIBOT_OFFICIAL_IMAGES_REPO', path: ['github', 'officialImagesRepo'] },
+  { name: 'DOIBOT_DOCS_REPO', path: ['github', 'docsRepo'] },
+  { name: 'GITHUB_TOKEN', path: ['github', 'token'], secret: true },
+  { name: 'GITHUB_GRAPHQL_URL', path: ['github', 'graphqlUrl'] },
+  { name: 'DOCKER_HUB_URL', path: ['hub', 'url'] },
+  { name: 'IRC_HOST', path: ['irc', 'host'] },
+  { name: 'IRC_PORT', path: ['irc', 'port'] },
+  { name: 'IRC_TLS', path: ['irc', 'tls'], kind: 'bool' },
+  { name: 'IRC_NICK', path: ['irc', 'nick'] },
+  { name: 'IRC_REALNAME', path: ['irc', 'realname'] },
+  { name: 'IRC_CHANNELS', path: ['irc', 'channels'], kind: 'channels' },
+  { name: 'IRC_SASL_ACCOUNT', path: ['irc', 'saslAccount'] },
+  { name: 'IRC_SASL_PASSWORD', path: ['irc', 'saslPassword'], secret: true },
+  { name: 'IRC_TLS_CERT', path: ['irc', 'tlsCert'] },
+  { name: 'IRC_TLS_KEY', path: ['irc', 'tlsKey'] },
+  { name: 'IRC_LINE_INTERVAL_MS', path: ['irc', 'lineIntervalMs'] },
+  { name: 'IRC_BURST', path: ['irc', 'burst'] },
+  { name: 'SLACK_BOT_TOKEN', path: ['slack', 'botToken'], secret: true },
+  { name: 'SLACK_APP_TOKEN', path: ['slack', 'appToken'], secret: true },
+  { name: 'SLACK_SIGNING_SECRET', path: ['slack', 'signingSecret'], secret: true },
+  { name: 'SLACK_API_URL', path: ['slack', 'apiUrl'] },
+];
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** Secret values in use, so the logger can mask them wherever they appear. */
+  readonly secrets: readonly string[];
+  readonly configFile: string | undefined;
+}
+
+export interface LoadConfigInput {
+  env: Env;
+  argv: readonly string[];
+  readFile: (path: string) => string;
+}
+
+/** Reads the YAML file (if any) and the environment; throws ConfigError naming every bad key. */
+export function loadConfig({ env, argv, readFile }: LoadConfigInput): LoadedConfig {
+  const problems: string[] = [];
+  const configFile = argValue(argv, '--config') ?? nonEmpty(env.DOIBOT_CONFIG);
+  let raw: Record<string, unknown> = {};
+  if (configFile) {
+    try {
+      const parsed: unknown = parseYaml(readFile(configFile));
+      if (parsed === null || parsed === undefined) raw = {};
+      else if (typeof parsed !== 'object' || Array.isArray(parsed)) problems.push(`${configFile}: must be a YAML mapping of settings`);
+      else raw = parsed as Record<string, unknown>;
+    } catch (err) {
+      problems.push(`${configFile}: cannot read config file: ${errorMessage(err).split('\n')[0]}`);
+    }
+  }
+
+  for (const b of ENV_BINDINGS.filter((x) => x.secret)) {
+    if (getPath(raw, b.path) !== undefined) {
+      problems.push(`${b.path.join('.')}: secrets are read only from the environment (${b.name} or ${b.name}_FILE), not from the config file`);
+      deletePath(raw, b.path);
+    }
+  }
+  normaliseChannels(raw);
+
+  const origin = new Map<string, string>();
+  const secrets: string[] = [];
+  for (const b of ENV_BINDINGS) {
+    let value = nonEmpty(env[b.name]);
+    let source = b.name;
+    const fileVar = `${b.name}_FILE`;
+    if (b.secret && value === undefined && nonEmpty(env[fileVar])) {
+      source = fileVar;
+      try {
+        value = nonEmpty(readFile(env[fileVar]!).trim());
+        if (value === undefined) problems.push(`${fileVar}: file ${env[fileVar]} is empty`);
+      } catch (err) {
+        problems.push(`${fileVar}: cannot read ${env[fileVar]}: ${errorMessage(err)}`);
+      }
+    }
+    if (value === undefined) continue;
+    if (b.secret) secrets.push(value);
+    let converted: unknown = value;
+    if (b.kind === 'list') converted = splitList(value);
+    else if (b.kind === 'channels') converted = splitList(value).map(parseChannel);
+    else if (b.kind === 'bool') {
+      const v = parseBool(value);
+      if (v === undefined) {
+        problems.push(`${b.name}: must be true or false (got "${value.slice(0, 20)}")`);
+        continue;
+      }
+      converted = v;
+    }
+    setPath(raw, b.path, converted);
+    origin.set(b.path.join('.'), source);
+  }
+
+  // A platform section is on only when its essential setting is present (env or file).
+  const irc = raw.irc as Record<string, unknown> | undefined;
+  if (irc && typeof irc === 'object' && irc.host === undefined) delete raw.irc;
+  const slack = raw.slack as Record<string, unknown> | undefined;
+  if (slack && typeof slack === 'object' && slack.botToken === undefined) {
+    if (slack.appToken !== undefined || slack.signingSecret !== undefined) {
+      problems.push('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set');
+    }
+    delete raw.slack;
+  }
+
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = formatPath(issue.path);
+      const from = origin.get(issue.path.filter((p) => typeof p === 'string').join('.'));
+      problems.push(`${from ? `${from} (${path})` : path}: ${issue.message}`);
+    }
+  }
+  if (result.success) problems.push(...crossChecks(result.data));
+  if (problems.length) throw new ConfigError(problems);
+  return { config: result.data!, secrets, configFile };
+}
+
+function crossChecks(c: Config): string[] {
+  const out: string[] = [];
+  if (c.irc?.saslAccount && !c.irc.saslPassword && !c.irc.tlsCert) {
+    out.push('IRC_SASL_PASSWORD: required with IRC_SASL_ACCOUNT (or set IRC_TLS_CERT for SASL EXTERNAL)');
+  }
+  if ((c.irc?.tlsCert === undefined) !== (c.irc?.tlsKey === undefined)) {
+    out.push('IRC_TLS_KEY: IRC_TLS_CERT and IRC_TLS_KEY go together');
+  }
+  if (c.slack && !c.slack.appToken && !(c.slack.signingSecret && c.http.port !== undefined)) {
+    out.push('SLACK_APP_TOKEN: required for Socket Mode (or set SLACK_SIGNING_SECRET and DOIBOT_HTTP_PORT for HTTP mode)');
+  }
+  return out;
+}
+
+function argValue(argv: readonly string[], flag: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === flag) return argv[i + 1];
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
+const splitList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+function parseBool(v: string): boolean | undefined {
+  const s = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off'].includes(s)) return false;
+  return undefined;
+}
+
+/** "#chan" or "#chan key" -> { name, key? } */
+function parseChannel(v: string): { name: string; key?: string } {
+  const [name = '', key] = v.trim().split(/\s+/, 2);
+  return key ? { name, key } : { name };
+}
+
+function normaliseChannels(raw: Record<string, unknown>): void {
+  const irc = raw.irc;
+  if (!irc || typeof irc !== 'object') return;
+  const channels = (irc as Record<string, unknown>).channels;
+  if (Array.isArray(channels)) {
+    (irc as Record<string, unknown>).channels = channels.map((c: unknown) => (typeof c === 'string' ? parseChannel(c) : c));
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out || '(top level)';
+}
+
+function getPath(obj: Record<string, unknown>, path: readonly string[]): unknown {
+  let cur: unknown = obj;
+  for (const p of path) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let cur = obj;
+  for (const p of path.slice(0, -1)) {
+    const next = cur[p];
+    if (!next || typeof next !== 'object' || Array.isArray(next)) cur[p] = {};
+    cur = cur[p] as Record<string, unknown>;
+  }
+  cur[path[path.length - 1]!] = value;
+}
+
+function deletePath(obj: Record<string, unknown>, path: readonly string[]): void {
+  const parent = getPath(obj, path.slice(0, -1));
+  if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[path[path.length - 1]!];
+}

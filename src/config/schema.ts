@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+const identity = z
+  .string()
+  .regex(/^(irc|slack|console):\S+$/, 'must look like "irc:<services account>" or "slack:<user id>"');
+
+const repoName = z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveSeconds = z.coerce.number().int().min(5).max(86_400);
+
+export const EVENT_KINDS = [
+  'pr.opened',
+  'pr.ready',
+  'pr.labeled',
+  'pr.review.approved',
+  'pr.review.changes-requested',
+  'pr.checks.failed',
+  'pr.checks.passed',
+  'pr.pushed',
+  'pr.merged',
+  'pr.closed',
+  'image.published',
+] as const;
+
+export const subscriptionSeed = z.strictObject({
+  channel: z.string().regex(/^(irc:#\S+|slack:[A-Z0-9]+|console:\S+|memory:\S+)$/, 'must be "irc:#chan" or "slack:<channel id>"'),
+  images: z.array(z.string().min(1)).min(1).default(['*']),
+  events: z
+    .array(z.string().regex(/^(pr|image)(\.[a-z*-]+)*$|^\*$/, 'must be an event kind like "pr.*" or "image.published"'))
+    .min(1)
+    .default(['*']),
+  mode: z.enum(['every', 'merged-and-published', 'digest']).default('every'),
+  digestTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)')
+    .optional(),
+});
+
+const ircChannel = z.strictObject({
+  name: z.string().regex(/^[#&][^\s,\x00-\x1f]+$/, 'must start with # and contain no spaces or commas'),
+  key: z.string().optional(),
+});
+
+/** The one schema: every setting, with defaults. `Config` is inferred from it. */
+export const configSchema = z.strictObject({
+  db: z.string().min(1).default('./data/doi-bot.sqlite3'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  http: z
+    .strictObject({
+      port: port.optional(),
+      host: z.string().default('0.0.0.0'),
+      webhookSecret: z.string().min(8).optional(),
+    })
+    .prefault({}),
+  access: z
+    .strictObject({
+      admins: z.array(identity).default([]),
+      maintainers: z.array(identity).default([]),
+    })
+    .prefault({}),
+  limits: z
+    .strictObject({
+      userCommandsPerMinute: z.coerce.number().int().min(1).default(30),
+      commandTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+      feedbackPerUserPerDay: z.coerce.number().int().min(0).default(3),
+      feedbackGlobalPerHour: z.coerce.number().int().min(0).default(10),
+    })
+    .prefault({}),
+  catalog: z
+    .strictObject({
+      libraryDir: z.string().min(1).optional(),
+      refreshSeconds: positiveSeconds.default(900),
+    })
+    .prefault({}),
+  github: z
+    .strictObject({
+      token: z.string().min(1).optional(),
+      graphqlUrl: httpUrl.default('https://api.github.com/graphql'),
+      officialImagesRepo: repoName.default('docker-library/official-images'),
+      docsRepo: repoName.default('docker-library/docs'),
+      pollSeconds: positiveSeconds.default(60),
+    })
+    .prefault({}),
+  hub: z
+    .strictObject({
+      url: httpUrl.default('https://hub.docker.com'),
+      pollSeconds: positiveSeconds.default(120),
+    })
+    .prefault({}),
+  irc: z
+    .strictObject({
+      host: z.string().min(1),
+      port: port.default(6697),
+      tls: z.boolean().default(true),
+      nick: z.string().regex(/^[A-Za-z[\]\\`_^{|}][\w[\]\\`^{|}-]{0,29}$/, 'is not a valid IRC nick').default('doi-bot'),
+      realname: z.string().min(1).default('doi-bot, Docker Official Images helper (admin: see #docker-library)'),
+      channels: z.array(ircChannel).default([]),
+      saslAccount: z.string().min(1).optional(),
+      saslPassword: z.string().min(1).optional(),
+      tlsCert: z.string().min(1).optional(),
+      tlsKey: z.string().min(1).optional(),
+      acceptInvites: z.boolean().default(false),
+      maxLinesPerReply: z.coerce.number().int().min(1).max(50).default(4),
+      burst: z.coerce.number().int().min(1).max(20).default(4),
+      lineIntervalMs: z.coerce.number().int().min(0).max(60_000).default(2000),
+      colors: z.boolean().default(true),
+    })
+    .optional(),
+  slack: z
+    .strictObject({
+      botToken: z.string().startsWith('xoxb-', 'must be a bot token starting with "xoxb-" (did you swap it with the app token?)'),
+      appToken: z.string().startsWith('xapp-', 'must be an app-level token starting with "xapp-" (did you swap it with the bot token?)').optional(),
+      signingSecret: z.string().min(8).optional(),
+      apiUrl: httpUrl.optional(),
+    })
+    .optional(),
+  subscriptions: z.array(subscriptionSeed).default([]),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type IrcConfig = NonNullable<Config['irc']>;
+export type SlackConfig = NonNullable<Config['slack']>;
+export type SubscriptionSeed = z.infer<typeof subscriptionSeed>;

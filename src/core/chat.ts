@@ -1,0 +1,84 @@
+import type { RichText } from './richtext.js';
+
+export type Platform = 'console' | 'memory' | 'irc' | 'slack';
+
+/** Stable key for maps and DB rows: "irc:#docker-library", "slack:C0123ABCD", "console:tty". */
+export type ChannelKey = string;
+
+export interface ChannelRef {
+  readonly platform: Platform;
+  /** Platform id of the channel (IRC channel name or nick for a query, Slack channel id). */
+  readonly id: string;
+  readonly key: ChannelKey;
+  readonly name: string;
+}
+
+export interface UserRef {
+  readonly platform: Platform;
+  /** Platform handle (IRC nick, Slack user id). Never an identity by itself. */
+  readonly id: string;
+  readonly name: string;
+  /**
+   * Verified identity: IRC services account, Slack user id. Absent = unidentified.
+   * Access checks use `${platform}:${account}` and nothing else.
+   */
+  readonly account?: string;
+}
+
+export interface InboundMessage {
+  readonly id: string;
+  readonly channel: ChannelRef;
+  readonly author: UserRef;
+  readonly text: string;
+  readonly isDirect: boolean;
+  /** DM, mention, slash command, or command prefix present. */
+  readonly addressed: boolean;
+  readonly threadId?: string;
+  readonly receivedAt: Date;
+  /** Platform link to the message, when the platform has one (Slack permalink). */
+  readonly permalink?: string;
+}
+
+export interface OutboundMessage {
+  readonly channel: ChannelKey;
+  readonly body: RichText;
+  readonly kind: 'reply' | 'announcement' | 'notice';
+  readonly threadId?: string;
+  /** Announcement cards edited in place (Slack): the platform message ref returned earlier. */
+  readonly updateRef?: string;
+}
+
+/** What an adapter returns for a sent message: a platform ref usable for later edits. */
+export interface SendResult {
+  readonly ref?: string;
+}
+
+export interface AdapterStatus {
+  readonly platform: Platform;
+  readonly connected: boolean;
+  readonly since?: Date;
+  readonly detail?: string;
+  readonly problems?: readonly string[];
+}
+
+export interface ChatAdapter {
+  readonly platform: Platform;
+  /**
+   * Begins receiving. `onMessage` resolves once the message is fully handled (reply sent) and
+   * never rejects; adapters that need ordering (console pipe mode) await it.
+   */
+  start(onMessage: (msg: InboundMessage) => Promise<void>): Promise<void>;
+  /** Throws UpstreamError { retryable } on failure. Adapters pace their own platform. */
+  send(msg: OutboundMessage): Promise<SendResult>;
+  stop(reason: string): Promise<void>;
+  status(): AdapterStatus;
+}
+
+export function channelKey(platform: Platform, id: string): ChannelKey {
+  return `${platform}:${id}`;
+}
+
+/** The identity string used by access lists: "irc:alice", "slack:U0123". */
+export function identityOf(user: UserRef): string | undefined {
+  return user.account ? `${user.platform}:${user.account}` : undefined;
+}

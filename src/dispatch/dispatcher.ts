@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { identityOf, type InboundMessage } from '../core/chat.js';
+import type { Clock } from '../core/clock.js';
+import { UserError, BotError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { rt } from '../core/richtext.js';
+import type { CommandServices } from '../services.js';
+import { AccessPolicy } from './access.js';
+import type { CommandContext, Reply } from './command.js';
+import { Cooldowns } from './cooldown.js';
+import { CommandRegistry } from './registry.js';
+import { restFrom, stripPrefix, tokenize } from './tokenize.js';
+
+/** Answers addressed text that is not a command ("when will python 3.14.1 be available?"). */
+export interface FreeformHandler {
+  readonly name: string;
+  /** undefined = not mine, try the next handler. */
+  tryAnswer(ctx: CommandContext, text: string): Promise<Reply | undefined>;
+}
+
+export interface DispatcherOptions {
+  registry: CommandRegistry;
+  freeform?: readonly FreeformHandler[];
+  access: AccessPolicy;
+  services: CommandServices;
+  log: Logger;
+  clock: Clock;
+  limits: { userCommandsPerMinute: number; commandTimeoutMs: number };
+  /** Called once per handled command, for metrics. */
+  onCommand?: (name: string, outcome: CommandOutcome, ms: number) => void;
+}
+
+export type CommandOutcome = 'ok' | 'user_error' | 'denied' | 'limited' | 'timeout' | 'error' | 'unknown';
+
+/** Longest message we look at; beyond this nobody is typing a command. */
+const MAX_INPUT = 4000;
+
+export class Dispatcher {
+  readonly #o: DispatcherOptions;
+  readonly #cooldowns: Cooldowns;
+  readonly #warnedLimited = new Set<string>();
+
+  constructor(opts: DispatcherOptions) {
+    this.#o = opts;
+    this.#cooldowns = new Cooldowns({ maxPerWindow: opts.limits.userCommandsPerMinute, windowMs: 60_000 });
+  }
+
+  /** InboundMessage -> reply (or null: stay silent). Never throws. */
+  async handle(msg: InboundMessage): Promise<Reply> {
+    const { addressed, text } = this.#addressing(msg);
+    if (!addressed) return null;
+    const input = text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text;
+    const tokenized = tokenize(input);
+    const log = this.#o.log.child({ msg: msg.id, channel: msg.channel.key, user: msg.author.id });
+    const started = this.#o.clock.now();
+    const level = this.#o.access.levelOf(msg.author);
+
+    if (tokenized.tokens.length === 0) return rt.of('Try `help` for what I can do.');
+    const match = this.#o.registry.match(tokenized.tokens);
+    const baseCtx = { message: msg, services: this.#o.services, log, clock: this.#o.clock, level };
+
+    if (!match) {
+      for (const handler of this.#o.freeform ?? []) {
+        const ctx: CommandContext = { ...baseCtx, argsText: input.trim() };
+        try {
+          const answer = await this.#withTimeout(handler.tryAnswer(ctx, input.trim()), this.#o.limits.commandTimeoutMs);
+          if (answer !== undefined) {
+            this.#o.onCommand?.(`freeform:${handler.name}`, 'ok', this.#o.clock.now() - started);
+            return answer;
+          }
+        } catch (err) {
+          return this.#errorReply(err, `freeform:${handler.name}`, log, started);
+        }
+      }
+      const word = tokenized.tokens[0]!.slice(0, 40);
+      const hint = this.#o.registry.suggest(word);
+      this.#o.onCommand?.('(unknown)', 'unknown', 0);
+      return rt.of(
+        hint
+          ? `Unknown command "${word}". Did you mean "${hint}"? Try "help ${hint}".`
+          : `Unknown command "${word}". Try "help" for the list of commands.`,
+      );
+    }
+
+    const { command, wordCount } = match;
+    if (!this.#o.access.allows(msg.author, command.access)) {
+      this.#o.onCommand?.(command.name, 'denied', 0);
+      log.info({ command: command.name, identity: identityOf(msg.author) ?? null }, 'command denied');
+      return rt.of(
+        identityOf(msg.author)
+          ? `"${command.name}" is for ${command.access}s only.`
+          : `"${command.name}" is for ${command.access}s only, and you are not identified (log in to services / NickServ first).`,
+      );
+    }
+
+    const who = identityOf(msg.author) ?? `${msg.author.platform}:${msg.author.id}`;
+    const waitMs = this.#cooldowns.take(who, command.name, command.cooldownMs, started);
+    if (waitMs > 0) {
+      this.#o.onCommand?.(command.name, 'limited', 0);
+      // Tell a flooding user once, then stay quiet until they may run commands again.
+      const key = `${who}\u0000${command.name}`;
+      if (this.#warnedLimited.has(key)) return null;
+      this.#warnedLimited.add(key);
+      setTimeout(() => this.#warnedLimited.delete(key), waitMs).unref();
+      return rt.of(`Slow down: try "${command.name}" again in ${Math.ceil(waitMs / 1000)}s.`);
+    }
+
+    const ctx: CommandContext = { ...baseCtx, argsText: restFrom(input, tokenized, wordCount) };
+    try {
+      const reply = await this.#withTimeout(
+        command.invoke(ctx, tokenized.tokens.slice(wordCount)),
+        command.timeoutMs ?? this.#o.limits.commandTimeoutMs,
+      );
+      this.#o.onCommand?.(command.name, 'ok', this.#o.clock.now() - started);
+      return reply;
+    } catch (err) {
+      return this.#errorReply(err, command.name, log, started);
+    }
+  }
+
+  #addressing(msg: InboundMessage): { addressed: boolean; text: string } {
+    const prefixed = stripPrefix(msg.text);
+    if (prefixed.addressed) return prefixed;
+    return { addressed: msg.addressed, text: prefixed.text };
+  }
+
+  #errorReply(err: unknown, name: string, log: Logger, started: number): Reply {
+    const ms = this.#o.clock.now() - started;
+    if (err instanceof TimeoutError) {
+      this.#o.onCommand?.(name, 'timeout', ms);
+      log.warn({ command: name, ms }, 'command timed out');
+      return rt.of(`"${name}" took too long to answer; please try again later.`);
+    }
+    if (err instanceof BotError && err.userMessage) {
+      this.#o.onCommand?.(name, err instanceof UserError ? 'user_error' : 'error', ms);
+      if (!(err instanceof UserError)) log.warn({ err, command: name }, 'command failed upstream');
+      return rt.of(err.userMessage);
+    }
+    const ref = randomBytes(3).toString('hex');
+    this.#o.onCommand?.(name, 'error', ms);
+    log.error({ err, command: name, ref }, 'command failed');
+    return rt.of(`Something went wrong (ref ${ref}).`);
+  }
+
+  #withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError()), ms);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+class TimeoutError extends Error {}

@@ -1,0 +1,120 @@
+/**
+ * Composition root: the only module that reads process.env, argv, stdio and exits. Everything
+ * else receives what it needs as parameters.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from './app.js';
+import { loadConfig, type LoadedConfig } from './config/load.js';
+import type { ChatAdapter } from './core/chat.js';
+import { systemClock } from './core/clock.js';
+import { BotError, ConfigError, errorMessage } from './core/errors.js';
+import { createLogger } from './core/log.js';
+import { projectRoot } from './paths.js';
+import { openDatabase } from './store/db.js';
+import { migrate, readMigrations } from './store/migrate.js';
+import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
+import { allCommands, freeformHandlers } from '../commands/index.js';
+
+const USAGE = `usage: doi-bot [--config FILE] [--check-config]
+
+Runs doi-bot. With no chat platform configured it answers on this terminal (or stdin/stdout
+when piped). Configuration: environment variables and an optional YAML file; see README.md.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig({ env: process.env, argv, readFile: (p) => readFileSync(p, 'utf8') });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`doi-bot: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  if (argv.includes('--check-config')) {
+    process.stdout.write(`configuration OK${loaded.configFile ? ` (${loaded.configFile})` : ''}\n`);
+    return 0;
+  }
+  const { config } = loaded;
+  const root = projectRoot();
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+  const adapters: ChatAdapter[] = [];
+  let consoleAdapter: ConsoleAdapter | undefined;
+  if (adapters.length === 0) {
+    consoleAdapter = new ConsoleAdapter({
+      input: process.stdin,
+      output: process.stdout,
+      interactive: Boolean(process.stdin.isTTY),
+      user: process.env.USER ?? 'operator',
+    });
+    adapters.push(consoleAdapter);
+  }
+  // On the terminal, JSON logs would bury the answers: only warnings unless asked for more.
+  const level = consoleAdapter && !process.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
+  const log = createLogger({ level, secrets: loaded.secrets });
+
+  let db;
+  try {
+    db = openDatabase(config.db);
+    migrate(db, readMigrations(join(root, 'migrations')), log);
+  } catch (err) {
+    process.stderr.write(`doi-bot: ${errorMessage(err)}\n`);
+    db?.close();
+    return 1;
+  }
+
+  const app = createApp({
+    config,
+    db,
+    log,
+    clock: systemClock,
+    version,
+    adapters,
+    commands: allCommands,
+    freeform: freeformHandlers,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> => {
+    stopping ??= app.stop(reason).finally(() => db.close());
+    return stopping;
+  };
+  const done = new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (++signals > 1) {
+        log.warn({ signal: sig }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      log.info({ signal: sig }, 'stopping');
+      const force = setTimeout(() => {
+        log.error('shutdown deadline passed: exiting');
+        process.exit(1);
+      }, 9000);
+      force.unref();
+      void shutdown(`received ${sig}`).then(() => resolve(0));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    if (consoleAdapter) void consoleAdapter.ended.then(() => shutdown('end of input').then(() => resolve(0)));
+  });
+
+  await app.start();
+  return done;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`doi-bot: ${err instanceof BotError ? err.message : (err instanceof Error ? err.stack : String(err))}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,57 @@
+import type { ChatAdapter, OutboundMessage, Platform, SendResult } from '../core/chat.js';
+import type { Clock } from '../core/clock.js';
+import { UpstreamError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+
+/**
+ * The only door to the adapters: finds the adapter for a channel key and sends, retrying
+ * retryable failures a few times. Replies are not persisted (the asker can ask again);
+ * announcements go through the persisted outbox, which calls this too.
+ */
+export class Delivery {
+  readonly #adapters = new Map<Platform, ChatAdapter>();
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  /** Called after each attempt, for metrics. */
+  onResult: ((platform: Platform, kind: OutboundMessage['kind'], outcome: 'ok' | 'retry' | 'failed') => void) | undefined;
+
+  constructor(adapters: readonly ChatAdapter[], log: Logger, clock: Clock) {
+    for (const a of adapters) this.#adapters.set(a.platform, a);
+    this.#log = log;
+    this.#clock = clock;
+  }
+
+  adapterFor(channel: string): ChatAdapter | undefined {
+    const platform = channel.slice(0, channel.indexOf(':')) as Platform;
+    return this.#adapters.get(platform);
+  }
+
+  /** One attempt; throws UpstreamError. */
+  async sendOnce(msg: OutboundMessage): Promise<SendResult> {
+    const adapter = this.adapterFor(msg.channel);
+    if (!adapter) throw new UpstreamError('delivery.no-adapter', `no adapter for ${msg.channel}`, { retryable: false });
+    return adapter.send(msg);
+  }
+
+  /** Replies: a few quick retries, then give up with a log line. */
+  async sendReply(msg: OutboundMessage, attempts = 3): Promise<SendResult | undefined> {
+    const platform = this.adapterFor(msg.channel)?.platform;
+    for (let i = 1; i <= attempts; i++) {
+      try {
+        const res = await this.sendOnce(msg);
+        if (platform) this.onResult?.(platform, msg.kind, 'ok');
+        return res;
+      } catch (err) {
+        const retryable = err instanceof UpstreamError && err.retryable && i < attempts;
+        if (platform) this.onResult?.(platform, msg.kind, retryable ? 'retry' : 'failed');
+        if (!retryable) {
+          this.#log.warn({ err, channel: msg.channel }, 'reply not delivered');
+          return undefined;
+        }
+        const wait = err instanceof UpstreamError && err.retryAfterMs ? err.retryAfterMs : 500 * 2 ** i;
+        await this.#clock.sleep(Math.min(wait, 30_000));
+      }
+    }
+    return undefined;
+  }
+}

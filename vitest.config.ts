@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    // Integration tests start real servers; two cores are all we have.
+    maxWorkers: 2,
+  },
+});
