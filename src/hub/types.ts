@@ -1,0 +1,28 @@
+/** Docker Hub facts about one tag, as the bot uses them (field meanings from Hub's v2 API). */
+export interface HubImage {
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+  readonly digest?: string;
+  /** ms since epoch */
+  readonly lastPushed?: number;
+  readonly status?: string;
+}
+
+export interface HubTag {
+  readonly name: string;
+  /** The manifest list / index digest. */
+  readonly digest?: string;
+  /** ms since epoch */
+  readonly lastUpdated?: number;
+  /** ms since epoch */
+  readonly tagLastPushed?: number;
+  readonly images: readonly HubImage[];
+}
+
+export interface HubLookup {
+  /** null when Hub says the tag does not exist; throws UpstreamError when Hub is unreachable. */
+  getTag(repository: string, tag: string): Promise<HubTag | null>;
+  /** All tags of library/<repository>, following pages up to a cap. */
+  listTags(repository: string, opts?: { maxPages?: number }): Promise<readonly HubTag[]>;
+}
