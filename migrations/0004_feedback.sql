@@ -1,0 +1,2 @@
+-- Reserved for feedback reports (filled in by that change).
+SELECT 1;

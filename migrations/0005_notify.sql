@@ -1,0 +1,2 @@
+-- Reserved for one-shot notifications (filled in by that change).
+SELECT 1;
