@@ -20,9 +20,14 @@ export interface HubTag {
   readonly images: readonly HubImage[];
 }
 
+export interface HubFreshness {
+  /** Accept a cached answer only if younger than this; 0 asks Hub (pollers waiting for a new digest). */
+  readonly maxAgeMs?: number;
+}
+
 export interface HubLookup {
   /** null when Hub says the tag does not exist; throws UpstreamError when Hub is unreachable. */
-  getTag(repository: string, tag: string): Promise<HubTag | null>;
-  /** All tags of library/<repository>, following pages up to a cap. */
-  listTags(repository: string, opts?: { maxPages?: number }): Promise<readonly HubTag[]>;
+  getTag(repository: string, tag: string, opts?: HubFreshness): Promise<HubTag | null>;
+  /** All tags of library/<repository>, most recently updated first, following pages up to a cap. */
+  listTags(repository: string, opts?: { maxPages?: number } & HubFreshness): Promise<readonly HubTag[]>;
 }
