@@ -6,6 +6,9 @@ import type { CommandDef } from './dispatch/command.js';
 import { AccessPolicy } from './dispatch/access.js';
 import { Dispatcher, type FreeformHandler } from './dispatch/dispatcher.js';
 import { CommandRegistry } from './dispatch/registry.js';
+import { EventLoopMonitor, registerHealthRoutes } from './http/health.js';
+import type { HttpServer } from './http/server.js';
+import { createMetrics, recordCommand, recordDelivery, type Metrics } from './metrics.js';
 import { Delivery } from './outbox/replies.js';
 import type { CommandServices } from './services.js';
 import { StatusBoard } from './status.js';
@@ -20,6 +23,10 @@ export interface AppDeps {
   readonly adapters: readonly ChatAdapter[];
   readonly commands: readonly CommandDef[];
   readonly freeform?: readonly FreeformHandler[];
+  /** The one shared HTTP server (main.ts creates it when http.port is set); health routes go on it. */
+  readonly http?: HttpServer;
+  /** Pass one in when parts built before the app (API clients) need to record metrics. */
+  readonly metrics?: Metrics;
 }
 
 export interface App {
@@ -30,6 +37,9 @@ export interface App {
   readonly status: StatusBoard;
   /** Resolves when all in-flight inbound messages are handled. */
   idle(): Promise<void>;
+  readonly metrics: Metrics;
+  /** The port the HTTP server listens on once started (useful with port 0), else undefined. */
+  httpPort(): number | undefined;
 }
 
 /** Wires the parts together. Performs no I/O itself until start(). */
@@ -38,6 +48,9 @@ export function createApp(deps: AppDeps): App {
   const registry = new CommandRegistry(deps.commands);
   const status = new StatusBoard(deps.version, clock.now());
   for (const a of deps.adapters) status.addAdapter(() => a.status());
+  const metrics =
+    deps.metrics ??
+    createMetrics({ version: deps.version, adapters: () => status.adapters(), sources: () => status.sources(), now: () => clock.now() });
 
   const services: CommandServices = {
     status,
@@ -51,8 +64,26 @@ export function createApp(deps: AppDeps): App {
     log: log.child({ component: 'dispatch' }),
     clock,
     limits: config.limits,
+    onCommand: (name, outcome, ms) => recordCommand(metrics, name, outcome, ms),
   });
   const delivery = new Delivery(deps.adapters, log.child({ component: 'delivery' }), clock);
+  delivery.onResult = (platform, kind, outcome) => recordDelivery(metrics, platform, kind, outcome);
+  let stopping = false;
+  let httpPort: number | undefined;
+  const loopMonitor = deps.http ? new EventLoopMonitor() : undefined;
+  if (deps.http && loopMonitor) {
+    const slowestPollSeconds = Math.max(config.github.pollSeconds, config.hub.pollSeconds, config.catalog.refreshSeconds);
+    registerHealthRoutes(deps.http, {
+      db: deps.db,
+      status,
+      metrics,
+      now: () => clock.now(),
+      loop: loopMonitor,
+      maxLoopDelayMs: 5000,
+      maxSourceAgeMs: (config.http.readyMaxSourceAgeSeconds ?? 3 * slowestPollSeconds) * 1000,
+      stopping: () => stopping,
+    });
+  }
   const inFlight = new Set<Promise<void>>();
   let accepting = false;
 
@@ -83,7 +114,12 @@ export function createApp(deps: AppDeps): App {
   return {
     dispatcher,
     status,
+    metrics,
+    httpPort: () => httpPort,
     async start() {
+      // Before the adapters: health answers (and /readyz names what is still connecting) while a
+      // slow IRC or Slack connect is in progress.
+      if (deps.http && config.http.port !== undefined) httpPort = await deps.http.listen(config.http.port, config.http.host);
       accepting = true;
       // One platform being down must not block the others.
       const results = await Promise.allSettled(deps.adapters.map((a) => a.start(onMessage)));
@@ -94,10 +130,17 @@ export function createApp(deps: AppDeps): App {
     },
     async stop(reason, deadlineMs = 8000) {
       accepting = false;
-      const deadline = clock.sleep(deadlineMs).then(() => 'timeout' as const);
+      stopping = true;
+      // Cancelled at the end: a pending deadline timer would otherwise keep the process alive.
+      const finished = new AbortController();
+      const deadline = clock.sleep(deadlineMs, finished.signal).then(() => 'timeout' as const);
       const drained = await Promise.race([Promise.allSettled([...inFlight]).then(() => 'ok' as const), deadline]);
       if (drained === 'timeout') log.warn('stopping with messages still in flight');
       await Promise.race([Promise.allSettled(deps.adapters.map((a) => a.stop(reason))), deadline]);
+      // Last, so /healthz and /readyz ("shutting down") answer while the rest winds down.
+      await deps.http?.close();
+      loopMonitor?.close();
+      finished.abort();
       log.info({ reason }, 'doi-bot stopped');
     },
     async idle() {

@@ -19,6 +19,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'DOIBOT_HTTP_PORT', path: ['http', 'port'] },
   { name: 'DOIBOT_HTTP_HOST', path: ['http', 'host'] },
   { name: 'DOIBOT_WEBHOOK_SECRET', path: ['http', 'webhookSecret'], secret: true },
+  { name: 'DOIBOT_READY_MAX_SOURCE_AGE_SECONDS', path: ['http', 'readyMaxSourceAgeSeconds'] },
   { name: 'DOIBOT_ADMINS', path: ['access', 'admins'], kind: 'list' },
   { name: 'DOIBOT_MAINTAINERS', path: ['access', 'maintainers'], kind: 'list' },
   { name: 'DOIBOT_USER_COMMANDS_PER_MINUTE', path: ['limits', 'userCommandsPerMinute'] },

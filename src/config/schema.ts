@@ -51,6 +51,8 @@ export const configSchema = z.strictObject({
       port: port.optional(),
       host: z.string().default('0.0.0.0'),
       webhookSecret: z.string().min(8).optional(),
+      /** /readyz fails when a polled source has not refreshed for this long; default 3x the slowest poll. */
+      readyMaxSourceAgeSeconds: z.coerce.number().int().min(10).max(7 * 86_400).optional(),
     })
     .prefault({}),
   access: z
