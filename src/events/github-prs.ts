@@ -1,0 +1,230 @@
+/**
+ * The GraphQL documents the event poller sends, the zod shapes of their answers, and the pure
+ * mapping to PrSnapshot. Field names are GitHub's (octokit/graphql-schema).
+ */
+import { z } from 'zod';
+import type { ChecksState, PrReview, PrSnapshot } from '../core/events.js';
+
+/** PRs per page: labels/reviews/contexts/files per PR make 1 + 4×25 = 101 connection requests, 1 point. */
+export const PR_PAGE_SIZE = 25;
+/** The first run pages through open PRs in bigger pages (2 points each). */
+export const BASELINE_PAGE_SIZE = 50;
+
+export const POLL_QUERY = /* GraphQL */ `
+  query DoiBotPoll($owner: String!, $name: String!, $first: Int!, $after: String, $states: [PullRequestState!]) {
+    repository(owner: $owner, name: $name) {
+      pullRequests(first: $first, after: $after, states: $states, orderBy: { field: UPDATED_AT, direction: DESC }) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          number
+          title
+          url
+          isDraft
+          state
+          createdAt
+          updatedAt
+          mergedAt
+          closedAt
+          headRefOid
+          changedFiles
+          additions
+          deletions
+          author { login }
+          labels(first: 20) { nodes { name } }
+          latestReviews(first: 10) { nodes { id state submittedAt author { login } } }
+          statusCheckRollup {
+            state
+            contexts(first: 30) {
+              nodes {
+                __typename
+                ... on CheckRun { name conclusion }
+                ... on StatusContext { context state }
+              }
+            }
+          }
+          files(first: 100) { nodes { path } }
+        }
+      }
+      defaultBranchRef {
+        target {
+          ... on Commit {
+            oid
+            committedDate
+            file(path: "library") {
+              oid
+              object { ... on Tree { entries { name oid type } } }
+            }
+          }
+        }
+      }
+    }
+    rateLimit { cost remaining resetAt }
+  }
+`;
+
+/** Blob texts by oid, for the library files whose blob changed: $o0, $o1, ... as b0, b1, ... */
+export function blobsQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$o${i}: GitObjectID!`).join(', ');
+  const fields = Array.from({ length: count }, (_, i) => `b${i}: object(oid: $o${i}) { ... on Blob { text isTruncated } }`).join('\n      ');
+  return `query DoiBotLibraryBlobs($owner: String!, $name: String!, ${vars}) {
+    repository(owner: $owner, name: $name) {
+      ${fields}
+    }
+    rateLimit { cost remaining resetAt }
+  }`;
+}
+
+const rateLimitWire = z.object({ cost: z.number(), remaining: z.number(), resetAt: z.string() }).nullish();
+
+const prNodeWire = z.object({
+  number: z.number().int().positive(),
+  title: z.string(),
+  url: z.string(),
+  isDraft: z.boolean(),
+  state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  mergedAt: z.string().nullish(),
+  closedAt: z.string().nullish(),
+  headRefOid: z.string(),
+  changedFiles: z.number().int().nonnegative(),
+  additions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+  // A deleted account shows as null ("ghost").
+  author: z.object({ login: z.string() }).nullish(),
+  labels: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()).nullish() }).nullish(),
+  latestReviews: z
+    .object({
+      nodes: z
+        .array(
+          z
+            .object({
+              id: z.string(),
+              state: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED', 'PENDING']),
+              submittedAt: z.string().nullish(),
+              author: z.object({ login: z.string() }).nullish(),
+            })
+            .nullable(),
+        )
+        .nullish(),
+    })
+    .nullish(),
+  statusCheckRollup: z
+    .object({
+      state: z.enum(['SUCCESS', 'FAILURE', 'PENDING', 'ERROR', 'EXPECTED']),
+      contexts: z
+        .object({
+          nodes: z
+            .array(
+              z
+                .object({
+                  __typename: z.string(),
+                  name: z.string().optional(),
+                  conclusion: z.string().nullish(),
+                  context: z.string().optional(),
+                  state: z.string().optional(),
+                })
+                .nullable(),
+            )
+            .nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+  files: z.object({ nodes: z.array(z.object({ path: z.string() }).nullable()).nullish() }).nullish(),
+});
+
+export const pollResponseWire = z.object({
+  repository: z
+    .object({
+      pullRequests: z.object({
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
+        nodes: z.array(prNodeWire.nullable()),
+      }),
+      defaultBranchRef: z
+        .object({
+          target: z
+            .object({
+              oid: z.string().optional(),
+              committedDate: z.string().optional(),
+              file: z
+                .object({
+                  oid: z.string(),
+                  object: z.object({ entries: z.array(z.object({ name: z.string(), oid: z.string(), type: z.string() })).optional() }).nullish(),
+                })
+                .nullish(),
+            })
+            .nullish(),
+        })
+        .nullish(),
+    })
+    .nullable(),
+  rateLimit: rateLimitWire,
+});
+export type PollResponse = z.infer<typeof pollResponseWire>;
+export type PrNodeWire = z.infer<typeof prNodeWire>;
+
+export const blobsResponseWire = z.object({
+  repository: z.record(z.string(), z.object({ text: z.string().nullish(), isTruncated: z.boolean().optional() }).nullable()).nullable(),
+  rateLimit: rateLimitWire,
+});
+
+const LIBRARY_PATH = /^library\/([a-z0-9][a-z0-9._-]*)$/;
+const FAILED_CONCLUSIONS = new Set(['FAILURE', 'TIMED_OUT', 'CANCELLED', 'STARTUP_FAILURE', 'ACTION_REQUIRED']);
+const FAILED_STATES = new Set(['FAILURE', 'ERROR']);
+
+function ms(iso: string): number {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : 0;
+}
+
+function checksOf(rollup: PrNodeWire['statusCheckRollup']): { checks: ChecksState; failing: string[] } {
+  if (!rollup) return { checks: 'NONE', failing: [] };
+  const failing: string[] = [];
+  for (const c of rollup.contexts?.nodes ?? []) {
+    if (!c) continue;
+    if (c.__typename === 'CheckRun' && c.conclusion && FAILED_CONCLUSIONS.has(c.conclusion)) failing.push(c.name ?? 'check');
+    if (c.__typename === 'StatusContext' && c.state && FAILED_STATES.has(c.state)) failing.push(c.context ?? 'status');
+  }
+  const checks: ChecksState = rollup.state === 'SUCCESS' ? 'SUCCESS' : rollup.state === 'FAILURE' || rollup.state === 'ERROR' ? 'FAILURE' : 'PENDING';
+  return { checks, failing: failing.slice(0, 5) };
+}
+
+/** Pure: one GraphQL PR node -> the snapshot the diff and renderers use. */
+export function toSnapshot(repo: string, node: PrNodeWire): PrSnapshot {
+  const labels = (node.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : []));
+  const paths = (node.files?.nodes ?? []).flatMap((f) => (f ? [f.path] : []));
+  const libraryFiles = paths.filter((p) => LIBRARY_PATH.test(p));
+  const images = new Set<string>();
+  for (const p of [...libraryFiles, ...labels]) {
+    const m = LIBRARY_PATH.exec(p);
+    if (m) images.add(m[1]!);
+  }
+  const reviews: PrReview[] = (node.latestReviews?.nodes ?? []).flatMap((r) =>
+    r && r.submittedAt ? [{ id: r.id, state: r.state, author: r.author?.login ?? 'ghost', submittedAt: ms(r.submittedAt) }] : [],
+  );
+  const { checks, failing } = checksOf(node.statusCheckRollup);
+  return {
+    repo,
+    number: node.number,
+    title: node.title,
+    url: node.url,
+    author: node.author?.login ?? 'ghost',
+    state: node.state,
+    isDraft: node.isDraft,
+    createdAt: ms(node.createdAt),
+    updatedAt: ms(node.updatedAt),
+    ...(node.mergedAt ? { mergedAt: ms(node.mergedAt) } : {}),
+    ...(node.closedAt ? { closedAt: ms(node.closedAt) } : {}),
+    headOid: node.headRefOid,
+    labels,
+    images: [...images].sort(),
+    changedFiles: node.changedFiles,
+    additions: node.additions,
+    deletions: node.deletions,
+    reviews,
+    checks,
+    failingChecks: failing,
+    libraryFiles,
+  };
+}

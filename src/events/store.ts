@@ -1,0 +1,117 @@
+import type { PrSnapshot } from '../core/events.js';
+import type { Db } from '../store/db.js';
+
+export interface SourceState {
+  readonly source: string;
+  readonly cursor?: string;
+  readonly baselineAt?: number;
+  readonly lastSuccessAt?: number;
+  readonly lastError?: string;
+  readonly lastErrorAt?: number;
+  readonly detail?: string;
+}
+
+interface SourceRow {
+  source: string;
+  cursor: string | null;
+  baseline_at: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  detail: string | null;
+}
+
+/** PR snapshots, seen event ids and per-source cursors. */
+export class EventStore {
+  readonly db: Db;
+  readonly #getSnap;
+  readonly #putSnap;
+  readonly #seen;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.#getSnap = db.prepare<[string], { snapshot: string }>('SELECT snapshot FROM pr_snapshots WHERE pr_key = ?');
+    this.#putSnap = db.prepare(
+      `INSERT INTO pr_snapshots(pr_key, repo, number, state, updated_at, snapshot, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(pr_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, snapshot = excluded.snapshot, recorded_at = excluded.recorded_at`,
+    );
+    this.#seen = db.prepare('INSERT OR IGNORE INTO seen_events(id, kind, occurred_at, first_seen_at) VALUES (?, ?, ?, ?)');
+  }
+
+  snapshot(key: string): PrSnapshot | undefined {
+    const r = this.#getSnap.get(key);
+    return r ? (JSON.parse(r.snapshot) as PrSnapshot) : undefined;
+  }
+
+  snapshots(keys: readonly string[]): Map<string, PrSnapshot> {
+    const out = new Map<string, PrSnapshot>();
+    for (const k of keys) {
+      const s = this.snapshot(k);
+      if (s) out.set(k, s);
+    }
+    return out;
+  }
+
+  putSnapshot(pr: PrSnapshot, now: number): void {
+    this.#putSnap.run(`${pr.repo}#${pr.number}`, pr.repo, pr.number, pr.state, pr.updatedAt, JSON.stringify(pr), now);
+  }
+
+  /** Merged PRs recorded since `since` (publish tracking attributes library changes to them). */
+  mergedSince(since: number): PrSnapshot[] {
+    return this.db
+      .prepare<[number], { snapshot: string }>("SELECT snapshot FROM pr_snapshots WHERE state = 'MERGED' AND updated_at >= ? ORDER BY updated_at DESC")
+      .all(since)
+      .map((r) => JSON.parse(r.snapshot) as PrSnapshot);
+  }
+
+  /** true the first time an id is seen. */
+  markSeen(id: string, kind: string, occurredAt: number, now: number): boolean {
+    return this.#seen.run(id, kind, occurredAt, now).changes > 0;
+  }
+
+  source(source: string): SourceState {
+    const r = this.db.prepare<[string], SourceRow>('SELECT * FROM event_sources WHERE source = ?').get(source);
+    if (!r) return { source };
+    return {
+      source,
+      ...(r.cursor !== null ? { cursor: r.cursor } : {}),
+      ...(r.baseline_at !== null ? { baselineAt: r.baseline_at } : {}),
+      ...(r.last_success_at !== null ? { lastSuccessAt: r.last_success_at } : {}),
+      ...(r.last_error !== null ? { lastError: r.last_error } : {}),
+      ...(r.last_error_at !== null ? { lastErrorAt: r.last_error_at } : {}),
+      ...(r.detail !== null ? { detail: r.detail } : {}),
+    };
+  }
+
+  /** Records a successful tick: the cursor moves only here, inside the tick's transaction. */
+  recordSuccess(source: string, cursor: string | undefined, now: number, detail?: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO event_sources(source, cursor, baseline_at, last_success_at, detail) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(source) DO UPDATE SET cursor = COALESCE(excluded.cursor, cursor), baseline_at = COALESCE(baseline_at, excluded.baseline_at),
+           last_success_at = excluded.last_success_at, last_error = NULL, detail = COALESCE(excluded.detail, detail)`,
+      )
+      .run(source, cursor ?? null, now, now, detail ?? null);
+  }
+
+  recordError(source: string, error: string, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO event_sources(source, last_error, last_error_at) VALUES (?, ?, ?)
+         ON CONFLICT(source) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
+      )
+      .run(source, error.slice(0, 300), now);
+  }
+
+  allSources(): SourceState[] {
+    return this.db
+      .prepare<[], { source: string }>('SELECT source FROM event_sources ORDER BY source')
+      .all()
+      .map((r) => this.source(r.source));
+  }
+
+  /** Webhook delivery ids: true the first time. */
+  markDelivery(id: string, event: string, now: number): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO webhook_deliveries(delivery_id, event, received_at) VALUES (?, ?, ?)').run(id, event, now).changes > 0;
+  }
+}
