@@ -1,0 +1,609 @@
+/**
+ * Slack over @slack/bolt: Socket Mode when an app token is configured, otherwise HTTP Events
+ * mounted on the shared HTTP listener. Inbound payloads go through the pure translators in
+ * inbound.ts; outbound RichText through blocks.ts. Nothing else in the bot knows Slack.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
+import type { AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, Platform, SendResult } from '../../src/core/chat.js';
+import { systemClock, type Clock } from '../../src/core/clock.js';
+import { runDetached } from '../../src/core/detached.js';
+import { ConfigError, UpstreamError, errorMessage } from '../../src/core/errors.js';
+import type { Logger } from '../../src/core/log.js';
+import { COMMAND_ACTION_PREFIX, renderMessage, type SlackMessage } from './blocks.js';
+import { MountedHttpReceiver } from './http-receiver.js';
+import {
+  buildPermalink,
+  guessImage,
+  parseFeedbackSubmission,
+  parseMessageShortcut,
+  slackToPlain,
+  translateButtonClick,
+  translateEvent,
+  translateSlashCommand,
+  feedbackCommandText,
+  type SlackSelf,
+} from './inbound.js';
+import { MODAL_CALLBACK_ID, SHORTCUT_CALLBACK_ID, feedbackModal } from './modal.js';
+import { ChannelPacer } from './pacer.js';
+
+/** The Slack settings the adapter needs (the `slack` section of the config). */
+export interface SlackAdapterConfig {
+  readonly botToken: string;
+  readonly appToken?: string | undefined;
+  readonly signingSecret?: string | undefined;
+  readonly apiUrl?: string | undefined;
+}
+
+/** Where HTTP mode mounts its endpoint: the shared HttpServer (src/http/server.ts) fits. */
+export interface HttpMountPoint {
+  mount(prefix: string, listener: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): void;
+}
+
+export interface SlackAdapterOptions {
+  readonly config: SlackAdapterConfig;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** Required for HTTP mode (no app token). */
+  readonly http?: HttpMountPoint;
+  /** Minimum time between two messages to one channel. Slack allows about one per second. */
+  readonly pacingMs?: number;
+  /** How many 429 answers one message may wait out before it is handed back as retryable. */
+  readonly maxRateLimitWaits?: number;
+  /** First reconnect delay after the socket drops; doubles per failure up to a minute. */
+  readonly reconnectBaseMs?: number;
+  /** Socket Mode ping timeout (the SDK's clientPingTimeout): how fast a dead socket is noticed. */
+  readonly socketPingTimeoutMs?: number;
+  /** Web API request timeout. */
+  readonly requestTimeoutMs?: number;
+}
+
+export type SlackMode = 'socket' | 'http';
+
+/** Slack errors that no retry can fix: a bad, revoked or wrong-type token. */
+const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'user_removed_from_team', 'team_disabled', 'missing_scope']);
+const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+/** threadId prefix of replies that go to a slash command's or button's response_url. */
+const RESPONSE_HANDLE_PREFIX = 'slack-response:';
+/** Slack accepts a response_url for 30 minutes. */
+const RESPONSE_URL_TTL_MS = 30 * 60_000;
+const RESPONSE_URL_MAX_USES = 5;
+
+interface ResponseTarget {
+  readonly url: string;
+  readonly responseType: 'ephemeral' | 'in_channel';
+  readonly expiresAt: number;
+  uses: number;
+}
+
+export class SlackAdapter implements ChatAdapter {
+  readonly platform: Platform = 'slack';
+  readonly mode: SlackMode;
+  readonly #config: SlackAdapterConfig;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #pacer: ChannelPacer;
+  readonly #maxRateLimitWaits: number;
+  readonly #reconnectBaseMs: number;
+  readonly #pingTimeoutMs: number;
+  readonly #requestTimeoutMs: number;
+  readonly #httpReceiver: MountedHttpReceiver | undefined;
+  readonly #boltLogger: BoltLogger;
+  readonly #seen = new RecentKeys(10_000);
+  readonly #responseTargets = new Map<string, ResponseTarget>();
+  readonly #problems = new Map<string, string>();
+  readonly #stopController = new AbortController();
+  #app: App | undefined;
+  #socket: SocketModeReceiver | undefined;
+  #self: (SlackSelf & { readonly userName: string; readonly team: string }) | undefined;
+  #onMessage: ((msg: InboundMessage) => Promise<void>) | undefined;
+  #connected = false;
+  #since: Date | undefined;
+  #connecting = false;
+  #fatal = false;
+  #handleSeq = 0;
+
+  constructor(opts: SlackAdapterOptions) {
+    this.#config = opts.config;
+    this.#log = opts.log;
+    this.#clock = opts.clock ?? systemClock;
+    this.#pacer = new ChannelPacer(opts.pacingMs ?? 1000, this.#clock);
+    this.#maxRateLimitWaits = opts.maxRateLimitWaits ?? 5;
+    this.#reconnectBaseMs = opts.reconnectBaseMs ?? 1000;
+    this.#pingTimeoutMs = opts.socketPingTimeoutMs ?? 5000;
+    this.#requestTimeoutMs = opts.requestTimeoutMs ?? 15_000;
+    this.#boltLogger = boltLogger(this.#log);
+    checkTokens(opts.config, opts.http !== undefined);
+    this.mode = opts.config.appToken ? 'socket' : 'http';
+    if (this.mode === 'http') {
+      this.#httpReceiver = new MountedHttpReceiver({
+        signingSecret: opts.config.signingSecret!,
+        logger: this.#boltLogger,
+      });
+      opts.http!.mount('/slack/', this.#httpReceiver.listener);
+    }
+  }
+
+  async start(onMessage: (msg: InboundMessage) => Promise<void>): Promise<void> {
+    this.#onMessage = onMessage;
+    const self = await this.#authTest();
+    this.#self = self;
+    const receiver: Receiver = this.mode === 'socket' ? this.#socketReceiver() : this.#httpReceiver!;
+    const app = new App({
+      receiver,
+      token: this.#config.botToken,
+      // Known from our own auth.test: Bolt would otherwise call it again on the first event.
+      botId: self.botId,
+      botUserId: self.botUserId,
+      logger: this.#boltLogger,
+      ignoreSelf: true,
+      convoStore: false,
+      clientOptions: this.#clientOptions(),
+    });
+    app.error(async (err) => {
+      this.#log.error({ err }, 'slack listener failed');
+    });
+    this.#register(app);
+    this.#app = app;
+    if (this.mode === 'http') {
+      this.#setConnected(true);
+      this.#log.info({ team: self.team, bot: self.userName }, 'slack ready (HTTP events)');
+      return;
+    }
+    const outcome = await this.#connectOnce();
+    if (outcome === 'fatal') throw new ConfigError([this.#problems.get('auth') ?? 'Slack refused the app token']);
+    if (outcome === 'retry') runDetached(this.#log, 'slack reconnect', () => this.#reconnectLoop());
+  }
+
+  async send(msg: OutboundMessage): Promise<SendResult> {
+    const app = this.#app;
+    if (!app) throw new UpstreamError('slack.not-started', 'Slack adapter is not started', { retryable: true });
+    if (this.#fatal) throw new UpstreamError('slack.auth', `Slack rejected our token: ${this.#problems.get('auth') ?? ''}`, { retryable: false });
+    const channel = msg.channel.startsWith('slack:') ? msg.channel.slice('slack:'.length) : msg.channel;
+    const rendered = renderMessage(msg.body);
+
+    if (msg.threadId?.startsWith(RESPONSE_HANDLE_PREFIX)) {
+      const target = this.#responseTarget(msg.threadId);
+      return this.#pacer.run(channel, () => this.#postToResponseUrl(target, rendered));
+    }
+    return this.#pacer.run(channel, () =>
+      this.#withRateLimitWaits(async () => {
+        if (msg.updateRef) {
+          const res = await app.client.chat.update({ channel, ts: msg.updateRef, text: rendered.text, blocks: [...rendered.blocks] });
+          return { ref: res.ts ?? msg.updateRef };
+        }
+        const res = await app.client.chat.postMessage({
+          channel,
+          text: rendered.text,
+          blocks: [...rendered.blocks],
+          // User-supplied URLs must not unfurl into previews nobody asked for.
+          unfurl_links: false,
+          unfurl_media: false,
+          ...(msg.threadId ? { thread_ts: msg.threadId } : {}),
+        });
+        return res.ts ? { ref: res.ts } : {};
+      }),
+    );
+  }
+
+  async stop(reason: string): Promise<void> {
+    this.#stopController.abort();
+    this.#pacer.stop();
+    const socket = this.#socket;
+    if (socket) {
+      // disconnect() waits for the close handshake; a dead peer must not hold up shutdown.
+      await Promise.race([socket.client.disconnect().catch(() => undefined), this.#clock.sleep(2000)]);
+      socket.client.removeAllListeners();
+    }
+    this.#setConnected(false);
+    this.#log.info({ reason }, 'slack stopped');
+  }
+
+  status(): AdapterStatus {
+    const self = this.#self;
+    const problems = [...this.#problems.values()];
+    return {
+      platform: 'slack',
+      connected: this.#connected,
+      ...(this.#since ? { since: this.#since } : {}),
+      detail: self ? `${this.mode === 'socket' ? 'Socket Mode' : 'HTTP events'}, @${self.userName} in ${self.team}` : `${this.mode === 'socket' ? 'Socket Mode' : 'HTTP events'}, not connected`,
+      ...(problems.length ? { problems } : {}),
+    };
+  }
+
+  // ---- start-up and connection ----
+
+  #clientOptions(): webApi.WebClientOptions {
+    return {
+      ...(this.#config.apiUrl ? { slackApiUrl: withTrailingSlash(this.#config.apiUrl) } : {}),
+      // We wait out 429s ourselves (per channel, visible in status) instead of letting the
+      // client pause its whole queue invisibly; other failures go back to the caller to retry.
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: this.#requestTimeoutMs,
+      logLevel: LogLevel.INFO,
+    };
+  }
+
+  async #authTest(): Promise<SlackSelf & { userName: string; team: string }> {
+    const client = new webApi.WebClient(this.#config.botToken, { ...this.#clientOptions(), logger: this.#boltLogger });
+    try {
+      const res = await client.auth.test();
+      if (!res.user_id) throw new Error('auth.test answered without a user_id');
+      this.#problems.delete('auth');
+      return {
+        botUserId: res.user_id,
+        ...(res.bot_id ? { botId: res.bot_id } : {}),
+        ...(res.url ? { teamUrl: res.url } : {}),
+        userName: res.user ?? res.user_id,
+        team: res.team ?? res.team_id ?? 'the workspace',
+      };
+    } catch (err) {
+      const code = platformErrorCode(err);
+      if (code && AUTH_ERRORS.has(code)) {
+        const why = `SLACK_BOT_TOKEN was rejected by Slack (${code}): check the bot token (xoxb-) of the app's installation; not retrying`;
+        this.#markFatal(why);
+        throw new ConfigError([why], { cause: err });
+      }
+      this.#problems.set('auth', `cannot reach Slack: ${describeError(err)}`);
+      throw new UpstreamError('slack.auth-test', `Slack auth.test failed: ${describeError(err)}`, { retryable: true, cause: err });
+    }
+  }
+
+  #socketReceiver(): SocketModeReceiver {
+    const receiver = new SocketModeReceiver({
+      appToken: this.#config.appToken!,
+      logger: this.#boltLogger,
+      // We reconnect ourselves: the SDK's own loop cannot tell a revoked token from a network
+      // blip on reconnect, and a failed reconnect of its own is an unhandled rejection.
+      autoReconnectEnabled: false,
+      clientPingTimeout: this.#pingTimeoutMs,
+      installerOptions: { clientOptions: this.#clientOptions() },
+    });
+    receiver.client.on('connected', () => {
+      this.#problems.delete('socket');
+      this.#setConnected(true);
+      this.#log.info('slack socket connected');
+    });
+    receiver.client.on('disconnected', () => {
+      this.#setConnected(false);
+      if (this.#stopController.signal.aborted || this.#connecting || this.#fatal) return;
+      this.#log.warn('slack socket closed: reconnecting');
+      runDetached(this.#log, 'slack reconnect', () => this.#reconnectLoop());
+    });
+    this.#socket = receiver;
+    return receiver;
+  }
+
+  /** One attempt to open the socket. */
+  async #connectOnce(): Promise<'ok' | 'fatal' | 'retry'> {
+    const socket = this.#socket!;
+    this.#connecting = true;
+    try {
+      await socket.client.start();
+      return 'ok';
+    } catch (err) {
+      const code = platformErrorCode(err);
+      if (code && AUTH_ERRORS.has(code)) {
+        this.#markFatal(
+          code === 'not_allowed_token_type'
+            ? 'SLACK_APP_TOKEN is not an app-level token with connections:write (not_allowed_token_type); not retrying'
+            : `SLACK_APP_TOKEN was rejected by Slack (${code}): generate a new app-level token with connections:write; not retrying`,
+        );
+        return 'fatal';
+      }
+      this.#problems.set('socket', `Socket Mode connection failed: ${describeError(err)}; retrying`);
+      this.#log.warn({ err: describeError(err) }, 'slack socket connection failed');
+      return 'retry';
+    } finally {
+      this.#connecting = false;
+    }
+  }
+
+  async #reconnectLoop(): Promise<void> {
+    if (this.#connecting) return;
+    for (let attempt = 0; !this.#stopController.signal.aborted && !this.#fatal; attempt++) {
+      const delay = Math.min(this.#reconnectBaseMs * 2 ** attempt, 60_000);
+      this.#connecting = true;
+      await this.#clock.sleep(delay, this.#stopController.signal);
+      this.#connecting = false;
+      if (this.#stopController.signal.aborted) return;
+      const outcome = await this.#connectOnce();
+      if (outcome !== 'retry') return;
+    }
+  }
+
+  #markFatal(why: string): void {
+    this.#fatal = true;
+    this.#problems.set('auth', why);
+    this.#setConnected(false);
+    this.#log.error({ problem: why }, 'slack authentication failed');
+  }
+
+  #setConnected(connected: boolean): void {
+    if (connected !== this.#connected) this.#since = new Date(this.#clock.now());
+    this.#connected = connected;
+  }
+
+  // ---- inbound ----
+
+  #register(app: App): void {
+    // A Bolt-typed event body: translateEvent validates it.
+    const onEvent = async ({ event, body }: { event: unknown; body: Record<string, unknown> }) => {
+      const self = this.#self!;
+      const result = translateEvent(event, self, new Date(this.#clock.now()));
+      if (!result.ok) {
+        this.#log.debug({ reason: result.reason }, 'slack event ignored');
+        return;
+      }
+      const m = result.message;
+      this.#deliver(m, [typeof body.event_id === 'string' ? `event:${body.event_id}` : undefined, `msg:${m.channel.id}:${m.id}`]);
+    };
+    app.event('app_mention', onEvent);
+    app.event('message', onEvent);
+
+    // Any slash command routed to this app: a workspace may name it /doi or something else.
+    app.command(/.*/, async ({ ack, body }) => {
+      await ack();
+      const handle = this.#newResponseHandle();
+      const result = translateSlashCommand(body, handle, new Date(this.#clock.now()));
+      if (!result.ok) {
+        this.#log.warn({ reason: result.reason }, 'slash command ignored');
+        return;
+      }
+      this.#rememberResponseTarget(handle, result.value.responseUrl, result.value.responseType);
+      this.#deliver(result.value.message, [`cmd:${body.trigger_id}`]);
+    });
+
+    app.action(new RegExp(`^${COMMAND_ACTION_PREFIX}`), async ({ ack, body }) => {
+      await ack();
+      const responseUrl = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
+      const handle = responseUrl ? this.#newResponseHandle() : undefined;
+      const result = translateButtonClick(body, COMMAND_ACTION_PREFIX, handle, new Date(this.#clock.now()));
+      if (!result.ok) {
+        this.#log.warn({ reason: result.reason }, 'button click ignored');
+        return;
+      }
+      if (handle && responseUrl) this.#rememberResponseTarget(handle, responseUrl, 'ephemeral');
+      this.#deliver(result.message, ['trigger_id' in body ? `action:${String(body.trigger_id)}` : undefined]);
+    });
+
+    app.shortcut(SHORTCUT_CALLBACK_ID, async ({ ack, body, client }) => {
+      await ack();
+      const shortcut = parseMessageShortcut(body);
+      if (!shortcut) {
+        this.#log.warn('malformed message shortcut ignored');
+        return;
+      }
+      const { channel, message } = shortcut;
+      let permalink = buildPermalink(this.#self?.teamUrl, channel.id, message.ts, message.thread_ts);
+      try {
+        const res = await client.chat.getPermalink({ channel: channel.id, message_ts: message.ts });
+        if (res.permalink) permalink = res.permalink;
+      } catch (err) {
+        this.#log.info({ err: describeError(err) }, 'chat.getPermalink failed; using the built link');
+      }
+      const text = slackToPlain(message.text);
+      await client.views.open({
+        trigger_id: shortcut.trigger_id,
+        view: feedbackModal({
+          image: guessImage(message.text),
+          kind: 'image',
+          text,
+          origin: { channel: channel.id, ts: message.ts, ...(permalink ? { permalink } : {}) },
+        }) as unknown as webApi.ViewsOpenArguments['view'],
+      });
+    });
+
+    app.view(MODAL_CALLBACK_ID, async ({ ack, body, client }) => {
+      const parsed = parseFeedbackSubmission(body);
+      if (!parsed.ok) {
+        if ('errors' in parsed) await ack({ response_action: 'errors', errors: parsed.errors });
+        else {
+          await ack();
+          this.#log.warn({ reason: parsed.reason }, 'modal submission ignored');
+        }
+        return;
+      }
+      await ack();
+      // The answer (where the report goes, confirm or cancel) is a conversation: a DM.
+      const im = await client.conversations.open({ users: parsed.user.id });
+      const dm = im.channel?.id;
+      if (!dm) throw new Error('conversations.open returned no channel');
+      const msg: InboundMessage = {
+        id: `slack:view:${body.view.id}`,
+        channel: { platform: 'slack', id: dm, key: `slack:${dm}`, name: dm },
+        author: parsed.user,
+        text: feedbackCommandText(parsed.form),
+        isDirect: true,
+        addressed: true,
+        receivedAt: new Date(this.#clock.now()),
+        ...(parsed.origin?.permalink ? { permalink: parsed.origin.permalink } : {}),
+      };
+      this.#deliver(msg, [`view:${body.view.id}`]);
+    });
+  }
+
+  /** Hands a message to the bot once, even when Slack delivers it again (retries, redelivery). */
+  #deliver(msg: InboundMessage, keys: ReadonlyArray<string | undefined>): void {
+    const present = keys.filter((k): k is string => k !== undefined);
+    if (present.some((k) => this.#seen.has(k))) {
+      this.#log.info({ msg: msg.id }, 'duplicate slack delivery ignored');
+      return;
+    }
+    for (const k of present) this.#seen.add(k);
+    const onMessage = this.#onMessage;
+    if (!onMessage) return;
+    // Acked already; the answer follows through the Web API or response_url.
+    runDetached(this.#log, 'slack message', () => onMessage(msg));
+  }
+
+  // ---- outbound ----
+
+  #newResponseHandle(): string {
+    return `${RESPONSE_HANDLE_PREFIX}${++this.#handleSeq}`;
+  }
+
+  #rememberResponseTarget(handle: string, url: string, responseType: ResponseTarget['responseType']): void {
+    const now = this.#clock.now();
+    for (const [k, t] of this.#responseTargets) if (t.expiresAt <= now) this.#responseTargets.delete(k);
+    this.#responseTargets.set(handle, { url, responseType, expiresAt: now + RESPONSE_URL_TTL_MS, uses: 0 });
+  }
+
+  #responseTarget(handle: string): ResponseTarget {
+    const target = this.#responseTargets.get(handle);
+    if (!target || target.expiresAt <= this.#clock.now() || target.uses >= RESPONSE_URL_MAX_USES) {
+      this.#responseTargets.delete(handle);
+      // An ephemeral answer must not fall back to a public post: drop it with a reason.
+      throw new UpstreamError('slack.response-url-expired', 'the slash command can no longer be answered (response_url expired)', { retryable: false });
+    }
+    return target;
+  }
+
+  async #postToResponseUrl(target: ResponseTarget, rendered: SlackMessage): Promise<SendResult> {
+    if (!/^https?:\/\//.test(target.url)) throw new UpstreamError('slack.response-url', 'response_url is not http(s)', { retryable: false });
+    target.uses++;
+    let res: Response;
+    try {
+      res = await fetch(target.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: target.responseType, replace_original: false, text: rendered.text, blocks: rendered.blocks }),
+        signal: AbortSignal.timeout(this.#requestTimeoutMs),
+      });
+    } catch (err) {
+      throw new UpstreamError('slack.response-url', `response_url POST failed: ${describeError(err)}`, { retryable: true, cause: err });
+    }
+    await res.text().catch(() => '');
+    if (!res.ok) {
+      throw new UpstreamError('slack.response-url', `response_url answered HTTP ${res.status}`, {
+        retryable: res.status >= 500 || res.status === 429,
+        status: res.status,
+      });
+    }
+    return {};
+  }
+
+  /** A 429 delays the message (and every other send: limits are per workspace), never drops it. */
+  async #withRateLimitWaits<T>(call: () => Promise<T>): Promise<T> {
+    for (let waits = 0; ; waits++) {
+      await this.#pacer.waitForGlobal();
+      try {
+        const result = await call();
+        if (waits > 0) this.#problems.delete('ratelimit');
+        return result;
+      } catch (err) {
+        const retryAfterMs = rateLimitWaitMs(err);
+        if (retryAfterMs !== undefined) {
+          this.#pacer.blockAll(retryAfterMs);
+          this.#problems.set('ratelimit', `rate limited by Slack; waiting ${Math.ceil(retryAfterMs / 1000)}s`);
+          this.#log.warn({ retryAfterMs, waits }, 'slack rate limit: waiting');
+          if (waits >= this.#maxRateLimitWaits) {
+            throw new UpstreamError('slack.ratelimited', 'Slack kept rate limiting this message', { retryable: true, retryAfterMs, cause: err });
+          }
+          continue;
+        }
+        throw this.#toUpstreamError(err);
+      }
+    }
+  }
+
+  #toUpstreamError(err: unknown): UpstreamError {
+    const code = platformErrorCode(err);
+    if (code) {
+      if (AUTH_ERRORS.has(code)) this.#markFatal(`Slack rejected SLACK_BOT_TOKEN while sending (${code}); not retrying`);
+      return new UpstreamError(`slack.${code}`, `Slack refused the message: ${code}`, { retryable: TRANSIENT_ERRORS.has(code), cause: err });
+    }
+    if (err instanceof Error && 'code' in err && err.code === webApi.ErrorCode.HTTPError && 'statusCode' in err) {
+      const status = Number(err.statusCode);
+      return new UpstreamError('slack.http', `Slack answered HTTP ${status}`, { retryable: status >= 500, status, cause: err });
+    }
+    return new UpstreamError('slack.request', `Slack request failed: ${describeError(err)}`, { retryable: true, cause: err });
+  }
+}
+
+/** Swapped or malformed tokens are the most common setup mistake: say exactly what is wrong. */
+function checkTokens(config: SlackAdapterConfig, hasHttp: boolean): void {
+  const problems: string[] = [];
+  if (config.botToken.startsWith('xapp-')) {
+    problems.push('SLACK_BOT_TOKEN is an app-level token (xapp-): the bot token starts with xoxb- (did you swap SLACK_BOT_TOKEN and SLACK_APP_TOKEN?)');
+  } else if (!config.botToken.startsWith('xoxb-')) {
+    problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions > Bot User OAuth Token)');
+  }
+  if (config.appToken !== undefined) {
+    if (config.appToken.startsWith('xoxb-')) {
+      problems.push('SLACK_APP_TOKEN is a bot token (xoxb-): the app-level token starts with xapp- (did you swap SLACK_BOT_TOKEN and SLACK_APP_TOKEN?)');
+    } else if (!config.appToken.startsWith('xapp-')) {
+      problems.push('SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)');
+    }
+  } else if (!config.signingSecret || !hasHttp) {
+    problems.push('Slack needs SLACK_APP_TOKEN (Socket Mode), or SLACK_SIGNING_SECRET and DOIBOT_HTTP_PORT (HTTP events)');
+  }
+  if (problems.length) throw new ConfigError(problems);
+}
+
+function platformErrorCode(err: unknown): string | undefined {
+  if (err instanceof Error && 'code' in err && err.code === webApi.ErrorCode.PlatformError && 'data' in err) {
+    const data = err.data as { error?: unknown };
+    return typeof data.error === 'string' ? data.error : undefined;
+  }
+  return undefined;
+}
+
+function rateLimitWaitMs(err: unknown): number | undefined {
+  if (err instanceof Error && 'code' in err && err.code === webApi.ErrorCode.RateLimitedError && 'retryAfter' in err) {
+    const seconds = Number(err.retryAfter);
+    return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 300) * 1000 : 1000;
+  }
+  return platformErrorCode(err) === 'ratelimited' ? 1000 : undefined;
+}
+
+function describeError(err: unknown): string {
+  const code = platformErrorCode(err);
+  return code ?? errorMessage(err);
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/**
+ * Bolt and the SDKs log through this. Their debug output includes whole payloads and request
+ * bodies, so debug is dropped even when our own level is debug.
+ */
+function boltLogger(log: Logger): BoltLogger {
+  const child = log.child({ component: 'slack-sdk' });
+  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : errorMessage(m))).join(' ');
+  let level = LogLevel.INFO;
+  return {
+    debug: () => undefined,
+    info: (...msg) => child.info(text(msg)),
+    warn: (...msg) => child.warn(text(msg)),
+    error: (...msg) => child.error(text(msg)),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/** A bounded set of recently seen keys (insertion order = age). */
+class RecentKeys {
+  readonly #keys = new Set<string>();
+  readonly #max: number;
+  constructor(max: number) {
+    this.#max = max;
+  }
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+  add(key: string): void {
+    this.#keys.add(key);
+    if (this.#keys.size > this.#max) {
+      const oldest = this.#keys.values().next().value;
+      if (oldest !== undefined) this.#keys.delete(oldest);
+    }
+  }
+}
