@@ -1,0 +1,154 @@
+/**
+ * The real app (createApp, real commands, temp SQLite) with the real IrcAdapter, pointed at a
+ * test IRC server; plus a few test-only commands that echo untrusted text, need admin rights or
+ * answer with many lines.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { IrcAdapter, type IrcAdapterOptions } from '../../adapters/irc/irc-adapter.js';
+import { allCommands } from '../../commands/index.js';
+import { createApp, type App } from '../../src/app.js';
+import { configSchema, type Config } from '../../src/config/schema.js';
+import { systemClock } from '../../src/core/clock.js';
+import { silentLogger, type Logger } from '../../src/core/log.js';
+import { rt } from '../../src/core/richtext.js';
+import { arg, defineCommand, type CommandDef } from '../../src/dispatch/command.js';
+import { openDatabase, type Db } from '../../src/store/db.js';
+import { migrate, readMigrations } from '../../src/store/migrate.js';
+import { projectRoot } from '../../src/paths.js';
+import type { IrcServer } from './irc-server.js';
+
+/** Echoes its argument text back: the way untrusted data reaches a reply. */
+export const echoCommand = defineCommand({
+  name: 'testecho',
+  summary: 'test: repeat the text',
+  usage: 'testecho <text>',
+  access: 'anyone',
+  args: arg.words,
+  async run(ctx) {
+    return rt.of(rt.line('you said: ', rt.text(ctx.argsText)));
+  },
+});
+
+/** Repeats untrusted text inside bold, link label and action parts too. */
+export const echoRichCommand = defineCommand({
+  name: 'testrich',
+  summary: 'test: repeat the text in every kind of part',
+  usage: 'testrich <text>',
+  access: 'anyone',
+  args: arg.words,
+  async run(ctx) {
+    const t = ctx.argsText;
+    return rt.withActions(rt.of(rt.line(rt.bold(t), ' ', rt.code(t), ' ', rt.link(`https://example.test/${t}`, t))), [{ label: t, command: `confirm ${t}` }]);
+  },
+});
+
+export const adminOnlyCommand = defineCommand({
+  name: 'testsecret',
+  summary: 'test: admins only',
+  usage: 'testsecret',
+  access: 'admin',
+  args: arg.none,
+  async run(ctx) {
+    return rt.of(`admin ok for ${ctx.message.author.account ?? '?'}`);
+  },
+});
+
+export const linesCommand = defineCommand({
+  name: 'testlines',
+  summary: 'test: answer with N numbered lines',
+  usage: 'testlines <n>',
+  access: 'anyone',
+  args: z.tuple([z.coerce.number().int().min(1).max(200)]),
+  async run(_ctx, [n]) {
+    return rt.of(...Array.from({ length: n }, (_, i) => `line ${i + 1} of ${n}`));
+  },
+});
+
+export const testCommands: readonly CommandDef[] = [...allCommands, echoCommand, echoRichCommand, adminOnlyCommand, linesCommand];
+
+export interface BotHarness {
+  readonly app: App;
+  readonly adapter: IrcAdapter;
+  readonly config: Config;
+  readonly db: Db;
+  stop(): Promise<void>;
+}
+
+export interface BotOptions {
+  readonly server: IrcServer;
+  readonly port?: number;
+  readonly irc?: Record<string, unknown>;
+  readonly access?: { admins?: string[]; maintainers?: string[] };
+  readonly limits?: Record<string, unknown>;
+  readonly adapter?: Partial<Omit<IrcAdapterOptions, 'settings' | 'log' | 'version'>>;
+  readonly log?: Logger;
+  /** Do not wait for registration and joins (for tests of failing connections). */
+  readonly noWait?: boolean;
+}
+
+export async function startBot(o: BotOptions): Promise<BotHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'doibot-ircapp-'));
+  const config = configSchema.parse({
+    db: join(dir, 'bot.sqlite3'),
+    access: o.access ?? {},
+    limits: o.limits ?? {},
+    irc: {
+      host: o.server.host,
+      port: o.port ?? o.server.port,
+      tls: false,
+      nick: 'doibot',
+      burst: 4,
+      lineIntervalMs: 0,
+      ...o.irc,
+    },
+  });
+  const db = openDatabase(config.db);
+  migrate(db, readMigrations(join(projectRoot(), 'migrations')));
+  const log = o.log ?? silentLogger();
+  const adapter = new IrcAdapter({
+    settings: config.irc!,
+    log,
+    version: '0.0.0-test',
+    reconnectMinMs: 200,
+    reconnectMaxMs: 2000,
+    saslRetryMs: 60_000,
+    ...o.adapter,
+  });
+  const app = createApp({ config, db, log, clock: systemClock, version: '0.0.0-test', adapters: [adapter], commands: testCommands });
+  await app.start();
+  if (!o.noWait) await withTimeout(adapter.ready(), 20_000, 'bot ready (registered and joined)', () => JSON.stringify(adapter.status()));
+  return {
+    app,
+    adapter,
+    config,
+    db,
+    async stop() {
+      await app.stop('test over', 5000);
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string, diag: () => string = () => ''): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what} ${diag()}`)), ms);
+  });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function eventually(check: () => boolean, timeoutMs: number, what: string, diag: () => string = () => ''): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms: ${what} ${diag()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
