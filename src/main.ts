@@ -5,11 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app.js';
+import { backupDatabase } from './backup.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import type { ChatAdapter } from './core/chat.js';
 import { systemClock } from './core/clock.js';
 import { BotError, ConfigError, errorMessage } from './core/errors.js';
 import { createLogger } from './core/log.js';
+import { probeHealth } from './http/probe.js';
+import { HttpServer } from './http/server.js';
 import { projectRoot } from './paths.js';
 import { openDatabase } from './store/db.js';
 import { migrate, readMigrations } from './store/migrate.js';
@@ -17,6 +20,8 @@ import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { allCommands, freeformHandlers } from '../commands/index.js';
 
 const USAGE = `usage: doi-bot [--config FILE] [--check-config]
+       doi-bot backup FILE     copy the live database to FILE (safe while the bot runs)
+       doi-bot healthcheck     exit 0 when the running bot's /healthz says healthy (Docker HEALTHCHECK)
 
 Runs doi-bot. With no chat platform configured it answers on this terminal (or stdin/stdout
 when piped). Configuration: environment variables and an optional YAML file; see README.md.`;
@@ -41,6 +46,26 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const { config } = loaded;
+  if (argv[0] === 'healthcheck') {
+    const probe = await probeHealth({ port: config.http.port, host: config.http.host });
+    (probe.healthy ? process.stdout : process.stderr).write(`${probe.message}\n`);
+    return probe.healthy ? 0 : 1;
+  }
+  if (argv[0] === 'backup') {
+    const target = argv[1];
+    if (!target || target.startsWith('-')) {
+      process.stderr.write('doi-bot: usage: doi-bot backup FILE (e.g. npm run backup -- backups/doi-bot-$(date +%F).sqlite3)\n');
+      return 2;
+    }
+    try {
+      const b = await backupDatabase(config.db, target);
+      process.stdout.write(`backup written: ${b.file} (${b.bytes} bytes, schema version ${b.schemaVersion}, ${b.ms} ms)\n`);
+      return 0;
+    } catch (err) {
+      process.stderr.write(`doi-bot: ${errorMessage(err)}\n`);
+      return 1;
+    }
+  }
   const root = projectRoot();
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -58,6 +83,8 @@ async function main(argv: readonly string[]): Promise<number> {
   // On the terminal, JSON logs would bury the answers: only warnings unless asked for more.
   const level = consoleAdapter && !process.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
   const log = createLogger({ level, secrets: loaded.secrets });
+  // The one HTTP listener (health, metrics, Slack HTTP mode, webhooks): parts add routes to it.
+  const http = config.http.port !== undefined ? new HttpServer(log.child({ component: 'http' })) : undefined;
 
   let db;
   try {
@@ -78,6 +105,7 @@ async function main(argv: readonly string[]): Promise<number> {
     adapters,
     commands: allCommands,
     freeform: freeformHandlers,
+    ...(http ? { http } : {}),
   });
 
   let stopping: Promise<void> | undefined;
@@ -105,13 +133,22 @@ async function main(argv: readonly string[]): Promise<number> {
     if (consoleAdapter) void consoleAdapter.ended.then(() => shutdown('end of input').then(() => resolve(0)));
   });
 
-  await app.start();
+  try {
+    await app.start();
+  } catch (err) {
+    process.stderr.write(`doi-bot: cannot start: ${errorMessage(err)}\n`);
+    await shutdown('start failed');
+    return 1;
+  }
   return done;
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Everything is closed by now; a handle some library forgot must not hold the exit past
+    // Docker's stop timeout.
+    setTimeout(() => process.exit(code), 1000).unref();
   },
   (err: unknown) => {
     process.stderr.write(`doi-bot: ${err instanceof BotError ? err.message : (err instanceof Error ? err.stack : String(err))}\n`);
