@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { AccountTracker, ircLower } from '../../../adapters/irc/accounts.js';
+import { isMoreRequest, toInbound, type InboundContext, type PrivmsgLike } from '../../../adapters/irc/inbound.js';
+
+const ctx = (over: Partial<InboundContext> = {}): InboundContext => ({
+  currentNick: 'doibot',
+  accountTagEnabled: true,
+  trackedAccount: () => undefined,
+  channelPrefixes: '#&',
+  now: 1_000_000,
+  fallbackId: 'irc-in-1',
+  ...over,
+});
+const ev = (over: Partial<PrivmsgLike> = {}): PrivmsgLike => ({ nick: 'alice', target: '#docker-library', message: '!tags python', tags: {}, ...over });
+
+describe('toInbound', () => {
+  it('passes "!cmd" in a channel through for the dispatcher to strip', () => {
+    const m = toInbound(ev(), ctx());
+    expect(m).toMatchObject({ text: '!tags python', addressed: false, isDirect: false, channel: { key: 'irc:#docker-library', id: '#docker-library' } });
+  });
+
+  it('strips "nick:" and "nick," addressing using the current nick', () => {
+    expect(toInbound(ev({ message: 'doibot: tags python' }), ctx())).toMatchObject({ text: 'tags python', addressed: true });
+    expect(toInbound(ev({ message: 'DoiBot_, about' }), ctx({ currentNick: 'doibot_' }))).toMatchObject({ text: 'about', addressed: true });
+    expect(toInbound(ev({ message: 'doibot: about' }), ctx({ currentNick: 'doibot_' }))).toBeNull();
+  });
+
+  it('ignores channel chatter that is not addressed', () => {
+    expect(toInbound(ev({ message: 'python is nice' }), ctx())).toBeNull();
+  });
+
+  it('takes bare commands in private, replying to the sender', () => {
+    const m = toInbound(ev({ target: 'DOIBOT', message: 'about' }), ctx());
+    expect(m).toMatchObject({ text: 'about', addressed: true, isDirect: true, channel: { id: 'alice', key: 'irc:alice' } });
+  });
+
+  it('takes the account from the account tag, and none when the tag is absent', () => {
+    expect(toInbound(ev({ account: 'alice' }), ctx())?.author).toEqual({ platform: 'irc', id: 'alice', name: 'alice', account: 'alice' });
+    const anon = toInbound(ev(), ctx({ trackedAccount: () => 'alice' }))?.author;
+    expect(anon).toEqual({ platform: 'irc', id: 'alice', name: 'alice' });
+    expect(anon && 'account' in anon).toBe(false);
+  });
+
+  it('uses tracked accounts (extended-join / WHOX) only when account-tag is off', () => {
+    expect(toInbound(ev(), ctx({ accountTagEnabled: false, trackedAccount: () => 'acct' }))?.author.account).toBe('acct');
+    expect(toInbound(ev(), ctx({ accountTagEnabled: false, trackedAccount: () => null }))?.author.account).toBeUndefined();
+  });
+
+  it('drops CTCP, server messages, its own lines and other bots', () => {
+    expect(toInbound(ev({ message: '\u0001VERSION\u0001' }), ctx())).toBeNull();
+    expect(toInbound(ev({ from_server: true }), ctx())).toBeNull();
+    expect(toInbound(ev({ nick: 'DoiBot' }), ctx())).toBeNull();
+    expect(toInbound(ev({ tags: { bot: true } }), ctx())).toBeNull();
+  });
+
+  it('drops messages to other targets and strips formatting from commands', () => {
+    expect(toInbound(ev({ target: 'someoneelse', message: 'about' }), ctx())).toBeNull();
+    expect(toInbound(ev({ message: '\u0002!about\u0002\r\n' }), ctx())?.text).toBe('!about');
+  });
+
+  it('uses msgid and server time when present', () => {
+    const m = toInbound(ev({ tags: { msgid: 'abc' }, time: 5000 }), ctx());
+    expect(m?.id).toBe('irc:abc');
+    expect(m?.receivedAt.getTime()).toBe(5000);
+    expect(toInbound(ev(), ctx())?.id).toBe('irc-in-1');
+  });
+
+  it('recognises more requests', () => {
+    expect(isMoreRequest(toInbound(ev({ message: '!more' }), ctx())!)).toBe(true);
+    expect(isMoreRequest(toInbound(ev({ message: 'doibot: more' }), ctx())!)).toBe(true);
+    expect(isMoreRequest(toInbound(ev({ target: 'doibot', message: 'more' }), ctx())!)).toBe(true);
+    expect(isMoreRequest(toInbound(ev({ message: '!morex' }), ctx())!)).toBe(false);
+  });
+});
+
+describe('AccountTracker', () => {
+  it('folds rfc1459 case, follows nick changes and treats "*"/"0"/false as unidentified', () => {
+    const t = new AccountTracker();
+    t.set('Nick[1]', 'acct');
+    expect(t.get('nick{1}')).toBe('acct');
+    t.rename('NICK[1]', 'other');
+    expect(t.get('nick[1]')).toBeUndefined();
+    expect(t.get('OTHER')).toBe('acct');
+    for (const none of ['*', '0', '', false] as const) {
+      t.set('x', none);
+      expect(t.get('x')).toBeNull();
+    }
+    expect(ircLower('A[]\\~')).toBe('a{}|^');
+  });
+});
