@@ -369,7 +369,10 @@ export class SlackAdapter implements ChatAdapter {
       this.#deliver(result.message, ['trigger_id' in body ? `action:${String(body.trigger_id)}` : undefined]);
     });
 
-    app.shortcut(SHORTCUT_CALLBACK_ID, async ({ ack, body, client }) => {
+    // app.client, not the listener's client: that one adds team_id, which single-workspace
+    // installs do not send (and the spec does not list).
+    const client = app.client;
+    app.shortcut(SHORTCUT_CALLBACK_ID, async ({ ack, body }) => {
       await ack();
       const shortcut = parseMessageShortcut(body);
       if (!shortcut) {
@@ -396,7 +399,7 @@ export class SlackAdapter implements ChatAdapter {
       });
     });
 
-    app.view(MODAL_CALLBACK_ID, async ({ ack, body, client }) => {
+    app.view(MODAL_CALLBACK_ID, async ({ ack, body }) => {
       const parsed = parseFeedbackSubmission(body);
       if (!parsed.ok) {
         if ('errors' in parsed) await ack({ response_action: 'errors', errors: parsed.errors });
