@@ -10,6 +10,7 @@ import { EventLoopMonitor, registerHealthRoutes } from './http/health.js';
 import type { HttpServer } from './http/server.js';
 import { createMetrics, recordCommand, recordDelivery, type Metrics } from './metrics.js';
 import { Delivery } from './outbox/replies.js';
+import { createAnnouncements, type Announcements, type AnnouncementsDeps } from './events/announcements.js';
 import type { CommandServices } from './services.js';
 import { StatusBoard } from './status.js';
 import type { Db } from './store/db.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
   readonly http?: HttpServer;
   /** Pass one in when parts built before the app (API clients) need to record metrics. */
   readonly metrics?: Metrics;
+  /** Review/publish announcement sources (GitHub GraphQL, Docker Hub); absent = none polled. */
+  readonly announcements?: Pick<AnnouncementsDeps, 'graphql' | 'hub' | 'tuning'>;
 }
 
 export interface App {
@@ -40,6 +43,8 @@ export interface App {
   readonly metrics: Metrics;
   /** The port the HTTP server listens on once started (useful with port 0), else undefined. */
   httpPort(): number | undefined;
+  /** Subscriptions, event pipeline, outbox worker, pollers. */
+  readonly announcements: Announcements;
 }
 
 /** Wires the parts together. Performs no I/O itself until start(). */
@@ -52,9 +57,21 @@ export function createApp(deps: AppDeps): App {
     deps.metrics ??
     createMetrics({ version: deps.version, adapters: () => status.adapters(), sources: () => status.sources(), now: () => clock.now() });
 
+  const delivery = new Delivery(deps.adapters, log.child({ component: 'delivery' }), clock);
+  const announcements = createAnnouncements({
+    config,
+    db: deps.db,
+    log,
+    clock,
+    delivery,
+    status,
+    ...(deps.http ? { http: deps.http } : {}),
+    ...deps.announcements,
+  });
   const services: CommandServices = {
     status,
     commands: () => registry.all(),
+    announcements: announcements.service,
   };
   const dispatcher = new Dispatcher({
     registry,
@@ -66,7 +83,6 @@ export function createApp(deps: AppDeps): App {
     limits: config.limits,
     onCommand: (name, outcome, ms) => recordCommand(metrics, name, outcome, ms),
   });
-  const delivery = new Delivery(deps.adapters, log.child({ component: 'delivery' }), clock);
   delivery.onResult = (platform, kind, outcome) => recordDelivery(metrics, platform, kind, outcome);
   let stopping = false;
   let httpPort: number | undefined;
@@ -115,6 +131,7 @@ export function createApp(deps: AppDeps): App {
     dispatcher,
     status,
     metrics,
+    announcements,
     httpPort: () => httpPort,
     async start() {
       // Before the adapters: health answers (and /readyz names what is still connecting) while a
@@ -126,6 +143,8 @@ export function createApp(deps: AppDeps): App {
       results.forEach((r, i) => {
         if (r.status === 'rejected') log.error({ err: r.reason, platform: deps.adapters[i]!.platform }, 'adapter failed to start');
       });
+      // After the adapters, so the first announcements find them connected.
+      announcements.start();
       log.info({ adapters: deps.adapters.map((a) => a.platform) }, 'doi-bot started');
     },
     async stop(reason, deadlineMs = 8000) {
@@ -136,6 +155,8 @@ export function createApp(deps: AppDeps): App {
       const deadline = clock.sleep(deadlineMs, finished.signal).then(() => 'timeout' as const);
       const drained = await Promise.race([Promise.allSettled([...inFlight]).then(() => 'ok' as const), deadline]);
       if (drained === 'timeout') log.warn('stopping with messages still in flight');
+      // Before the adapters close: the send in flight finishes; unsent rows wait for the next start.
+      await announcements.stop(Math.min(3000, deadlineMs));
       await Promise.race([Promise.allSettled(deps.adapters.map((a) => a.stop(reason))), deadline]);
       // Last, so /healthz and /readyz ("shutting down") answer while the rest winds down.
       await deps.http?.close();

@@ -4,6 +4,8 @@
  */
 import type { AdapterStatus } from './core/chat.js';
 import type { CommandDef } from './dispatch/command.js';
+import type { Catalog } from './catalog/catalog.js';
+import type { HubLookup } from './hub/types.js';
 
 export interface DataSourceInfo {
   readonly name: string;
@@ -23,8 +25,55 @@ export interface StatusInfo {
   details(): readonly string[];
 }
 
+/** A channel's announcement rule, as the subscription commands show it. */
+export interface SubscriptionInfo {
+  readonly id: number;
+  readonly channel: string;
+  readonly images: readonly string[];
+  readonly events: readonly string[];
+  readonly mode: 'every' | 'merged-and-published' | 'digest';
+  readonly digestTime?: string;
+  /** "#3: images python; events pr.*; every transition" */
+  readonly description: string;
+}
+
+/** What `why` says about one announcement. */
+export interface WhyAnswer {
+  readonly eventId: string;
+  readonly code: string;
+  readonly state: string;
+  /** The rule as it read when the announcement was queued. */
+  readonly rule: string;
+  readonly ruleStillExists: boolean;
+  readonly sentAt?: number;
+}
+
+/** Review and publish announcements: subscriptions per channel and `why`. */
+export interface AnnouncementService {
+  list(channel: string): readonly SubscriptionInfo[];
+  subscribe(
+    channel: string,
+    spec: { images: readonly string[]; events: readonly string[]; mode: SubscriptionInfo['mode']; digestTime?: string },
+    by: string,
+  ): { subscription: SubscriptionInfo; created: boolean };
+  unsubscribe(channel: string, id: number): SubscriptionInfo | undefined;
+  /** By the ref shown in the message or the event id; no ref = the channel's last announcement. */
+  why(channel: string, ref: string | undefined): WhyAnswer | undefined;
+}
+
 export interface CommandServices {
   readonly status: StatusInfo;
   /** The registry, for help. */
   readonly commands: () => readonly CommandDef[];
+  /** Absent when the app runs without the announcement subsystem. */
+  readonly announcements?: AnnouncementService;
+  /** The image catalog (official-images manifests + docs). Absent in apps built without it. */
+  readonly catalog?: CatalogLookup;
+  /** Docker Hub tag facts; throws UpstreamError when Hub is unreachable. */
+  readonly hub?: HubLookup;
+}
+
+export interface CatalogLookup {
+  /** The current catalog; waits briefly for the first load, then throws a UserError. */
+  get(): Promise<Catalog>;
 }
