@@ -244,7 +244,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       case 'chat.getPermalink':
         return { ok: true, channel: p.channel, permalink: `${teamUrl}archives/${String(p.channel)}/p${String(p.message_ts).replace('.', '')}` };
       case 'conversations.open':
-        return { ok: true, channel: { id: `D${String(p.users ?? p.channel ?? 'X').split(',')[0]}` } };
+        return { ok: true, channel: { id: `D${(typeof p.users === 'string' ? p.users : 'X').split(',')[0] ?? 'X'}` } };
       case 'views.open':
         return { ok: true, view: { id: `V${++viewSeq}`, ...(parseJson(p.view) as Record<string, unknown>) } };
       default:
@@ -290,7 +290,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     }
     if (body.text === undefined && body.blocks === undefined) violations.push(`response_url ${id}: neither text nor blocks`);
     if (body.response_type !== undefined && body.response_type !== 'ephemeral' && body.response_type !== 'in_channel') {
-      violations.push(`response_url ${id}: bad response_type ${String(body.response_type)}`);
+      violations.push(`response_url ${id}: bad response_type ${JSON.stringify(body.response_type)}`);
     }
     if (body.blocks !== undefined) violations.push(...checkBlocks(`response_url ${id}.blocks`, body.blocks, LIMITS.maxBlocksPerMessage));
     responses.push({ id, body, at: performance.now() });
@@ -303,7 +303,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     ws.on('message', (data) => {
       let msg: { envelope_id?: unknown; payload?: unknown };
       try {
-        msg = JSON.parse(String(data)) as typeof msg;
+        msg = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8')) as typeof msg;
       } catch {
         violations.push('socket: a message that is not JSON');
         return;

@@ -35,7 +35,7 @@ const mention = (text: string, ts: string, extra: Record<string, unknown> = {}) 
 /** Everything a message shows: the fallback text and every section. */
 function shown(call: ApiCall | { params: Record<string, unknown> }): string {
   const blocks = typeof call.params.blocks === 'string' ? (JSON.parse(call.params.blocks) as Array<{ text?: { text: string } }>) : [];
-  return [String(call.params.text ?? ''), ...blocks.map((b) => b.text?.text ?? '')].join('\n');
+  return [typeof call.params.text === 'string' ? call.params.text : '', ...blocks.map((b) => b.text?.text ?? '')].join('\n');
 }
 
 describe('Slack in Socket Mode, end to end through createApp', () => {
