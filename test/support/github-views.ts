@@ -122,18 +122,21 @@ export class ViewBuilder {
       object: (args: Args) => this.object(repo, args),
       pullRequest: ({ number }: Args) => {
         const pr = repo.pulls.get(number as number);
-        return pr ? this.pullRequest(repo, pr) : null;
+        if (!pr) throw new GitHubTypedError('NOT_FOUND', `Could not resolve to a PullRequest with the number of ${String(number)}.`);
+        return this.pullRequest(repo, pr);
       },
       pullRequests: (args: Args) => this.pullRequests(repo, args),
       issue: ({ number }: Args) => {
         const issue = repo.issues.get(number as number);
-        return issue ? this.issue(repo, issue) : null;
+        if (!issue) throw new GitHubTypedError('NOT_FOUND', `Could not resolve to an Issue with the number of ${String(number)}.`);
+        return this.issue(repo, issue);
       },
       issueOrPullRequest: ({ number }: Args) => {
         const pr = repo.pulls.get(number as number);
         if (pr) return this.pullRequest(repo, pr);
         const issue = repo.issues.get(number as number);
-        return issue ? this.issue(repo, issue) : null;
+        if (!issue) throw new GitHubTypedError('NOT_FOUND', `Could not resolve to an issue or pull request with the number of ${String(number)}.`);
+        return this.issue(repo, issue);
       },
       issues: (args: Args) => {
         const states = args.states as string[] | undefined;
