@@ -49,6 +49,10 @@ export interface IrcAdapterOptions {
   readonly nickRetryMs?: number;
   /** Verify the server certificate (always on outside tests). */
   readonly rejectUnauthorized?: boolean;
+  /** Source of jitter for reconnect delays (0..1). */
+  readonly random?: () => number;
+  /** Sees every line read or written, for diagnostics; must not keep secrets (AUTHENTICATE). */
+  readonly wireTap?: (line: string, fromServer: boolean) => void;
 }
 
 type State = 'idle' | 'connecting' | 'registered' | 'stopped';
@@ -307,6 +311,8 @@ export class IrcAdapter implements ChatAdapter {
       if (client !== this.#client) return;
       if (this.#onRaw(client, command, message)) next();
     }));
+    const tap = this.#o.wireTap;
+    if (tap) client.on('raw', (ev) => tap(ev.line.startsWith('AUTHENTICATE ') ? 'AUTHENTICATE [redacted]' : ev.line, ev.from_server));
     client.on('registered', (ev) => this.#onRegistered(client, ev.nick));
     client.on('nick in use', (ev) => this.#onNickInUse(client, ev.nick));
     client.on('close', () => this.#onClose(client));
@@ -509,7 +515,7 @@ export class IrcAdapter implements ChatAdapter {
     else {
       const base = Math.min(max, min * 2 ** Math.min(this.#attempt, 20));
       // Equal jitter: never sooner than half the step, so a crowd of bots spreads out.
-      delay = base / 2 + Math.random() * (base / 2);
+      delay = base / 2 + (this.#o.random ?? Math.random)() * (base / 2);
     }
     this.#attempt++;
     this.#nextRetryAt = this.#clock.now() + delay;
@@ -609,11 +615,12 @@ export class IrcAdapter implements ChatAdapter {
     if (this.#state !== 'registered' || !nick || !/^[^\s,:!@*?]{1,64}$/u.test(nick)) return;
     if (type !== 'VERSION' && type !== 'PING') return;
     const now = this.#clock.now();
-    const last = this.#ctcpAnswered.get(ircLower(nick));
+    const key = `${type}\u0000${ircLower(nick)}`;
+    const last = this.#ctcpAnswered.get(key);
     // CTCP is a cheap way to make a bot flood itself off the network: answer rarely.
     if ((last !== undefined && now - last < CTCP_COOLDOWN_MS) || this.#pacer.queued > 20) return;
     if (this.#ctcpAnswered.size > 1000) this.#ctcpAnswered.clear();
-    this.#ctcpAnswered.set(ircLower(nick), now);
+    this.#ctcpAnswered.set(key, now);
     const answer = type === 'VERSION' ? `VERSION doi-bot ${stripUnsafe(this.#o.version)}` : `PING ${stripUnsafe(message.slice(5)).slice(0, 64)}`.trimEnd();
     this.#control(`NOTICE ${nick} :\u0001${answer}\u0001`);
   }

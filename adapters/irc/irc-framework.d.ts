@@ -154,6 +154,7 @@ declare module 'irc-framework' {
     'socket close': [unknown];
     'socket error': [unknown];
     'ping timeout': [];
+    raw: [{ line: string; from_server: boolean }];
   }
 
   export class Client {

@@ -28,9 +28,19 @@ export const echoCommand = defineCommand({
   access: 'anyone',
   args: arg.words,
   async run(ctx) {
-    return rt.of(rt.line('you said: ', rt.text(ctx.argsText)));
+    return rt.of(rt.line('you said: ', rt.text(unescape(ctx.argsText))));
   },
 });
+
+/**
+ * Chat lines cannot carry CR/LF, but data from GitHub or Docker Hub can: "\\r", "\\n", "\\0" and
+ * "\\xNN" in the argument stand for those characters, so a test can put them into a reply.
+ */
+function unescape(text: string): string {
+  return text.replace(/\\(r|n|0|x[0-9a-fA-F]{2})/g, (_m, c: string) =>
+    c === 'r' ? '\r' : c === 'n' ? '\n' : c === '0' ? '\0' : String.fromCharCode(parseInt(c.slice(1), 16)),
+  );
+}
 
 /** Repeats untrusted text inside bold, link label and action parts too. */
 export const echoRichCommand = defineCommand({
@@ -40,7 +50,7 @@ export const echoRichCommand = defineCommand({
   access: 'anyone',
   args: arg.words,
   async run(ctx) {
-    const t = ctx.argsText;
+    const t = unescape(ctx.argsText);
     return rt.withActions(rt.of(rt.line(rt.bold(t), ' ', rt.code(t), ' ', rt.link(`https://example.test/${t}`, t))), [{ label: t, command: `confirm ${t}` }]);
   },
 });
@@ -67,7 +77,23 @@ export const linesCommand = defineCommand({
   },
 });
 
-export const testCommands: readonly CommandDef[] = [...allCommands, echoCommand, echoRichCommand, adminOnlyCommand, linesCommand];
+/** One long line mixing 4-byte emoji, 2-byte letters and words: a splitting workout. */
+export const longLineCommand = defineCommand({
+  name: 'testlong',
+  summary: 'test: answer with one long line',
+  usage: 'testlong <n>',
+  access: 'anyone',
+  args: z.tuple([z.coerce.number().int().min(1).max(500)]),
+  async run(_ctx, [n]) {
+    return rt.of(longLine(n));
+  },
+});
+
+export function longLine(n: number): string {
+  return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? '\u{1f433}\u00e9' : `word${i}`)).join(' ');
+}
+
+export const testCommands: readonly CommandDef[] = [...allCommands, echoCommand, echoRichCommand, adminOnlyCommand, linesCommand, longLineCommand];
 
 export interface BotHarness {
   readonly app: App;
