@@ -17,6 +17,7 @@ import { projectRoot } from './paths.js';
 import { openDatabase } from './store/db.js';
 import { migrate, readMigrations } from './store/migrate.js';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
+import { IrcAdapter } from '../adapters/irc/irc-adapter.js';
 import { allCommands, freeformHandlers } from '../commands/index.js';
 
 const USAGE = `usage: doi-bot [--config FILE] [--check-config]
@@ -70,6 +71,20 @@ async function main(argv: readonly string[]): Promise<number> {
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
   const adapters: ChatAdapter[] = [];
+  if (config.irc) {
+    // Same level and masking as the main logger below (which is built once adapters are known).
+    const ircLog = createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'irc' });
+    let clientCertificate: { cert: string; key: string } | undefined;
+    if (config.irc.tlsCert && config.irc.tlsKey) {
+      try {
+        clientCertificate = { cert: readFileSync(config.irc.tlsCert, 'utf8'), key: readFileSync(config.irc.tlsKey, 'utf8') };
+      } catch (err) {
+        process.stderr.write(`doi-bot: IRC_TLS_CERT / IRC_TLS_KEY: cannot read the client certificate: ${errorMessage(err)}\n`);
+        return 1;
+      }
+    }
+    adapters.push(new IrcAdapter({ settings: config.irc, log: ircLog, version, ...(clientCertificate ? { clientCertificate } : {}) }));
+  }
   let consoleAdapter: ConsoleAdapter | undefined;
   if (adapters.length === 0) {
     consoleAdapter = new ConsoleAdapter({
