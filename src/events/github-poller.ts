@@ -236,7 +236,9 @@ export class GitHubPoller {
     const commitOid = target?.oid;
     if (!entries || !commitOid) return undefined;
     const db = this.#o.db;
-    const rows = db.prepare<[], { image: string; blob_oid: string; recorded_at: number }>('SELECT image, blob_oid, recorded_at FROM library_files').all();
+    const rows = db
+      .prepare<[], { image: string; blob_oid: string; commit_oid: string; recorded_at: number }>('SELECT image, blob_oid, commit_oid, recorded_at FROM library_files')
+      .all();
     const stored = new Map(rows.map((r) => [r.image, r.blob_oid]));
     const recordedAt = new Map(rows.map((r) => [r.image, r.recorded_at]));
     const now = this.#o.clock.now();
@@ -254,16 +256,21 @@ export class GitHubPoller {
     const changed = entries.filter((e) => stored.get(e.name) !== e.oid);
     if (!changed.length) return { save, runs: [] };
 
-    const oids = [...new Set(changed.flatMap((e) => [e.oid, stored.get(e.name)].filter((x): x is string => x !== undefined)))];
+    const previousCommit = new Map(rows.map((r) => [r.image, r.commit_oid]));
+    // Each changed file before (at the commit we last saw it) and after (at the new head).
+    const wanted = changed.flatMap((e) => {
+      const before = previousCommit.get(e.name);
+      return [`${commitOid}:library/${e.name}`, ...(before ? [`${before}:library/${e.name}`] : [])];
+    });
     const texts = new Map<string, string>();
-    for (let i = 0; i < oids.length; i += MAX_BLOBS_PER_QUERY) {
-      const chunk = oids.slice(i, i + MAX_BLOBS_PER_QUERY);
+    for (let i = 0; i < wanted.length; i += MAX_BLOBS_PER_QUERY) {
+      const chunk = wanted.slice(i, i + MAX_BLOBS_PER_QUERY);
       const vars: Record<string, unknown> = { owner: this.#owner, name: this.#name };
-      chunk.forEach((oid, j) => (vars[`o${j}`] = oid));
+      chunk.forEach((expr, j) => (vars[`e${j}`] = expr));
       const data = await this.#query(blobsQuery(chunk.length), blobsResponseWire, vars);
-      chunk.forEach((oid, j) => {
+      chunk.forEach((expr, j) => {
         const blob = data.repository?.[`b${j}`];
-        if (blob?.text != null && !blob.isTruncated) texts.set(oid, blob.text);
+        if (blob?.text != null && !blob.isTruncated) texts.set(expr, blob.text);
       });
     }
 
@@ -271,8 +278,9 @@ export class GitHubPoller {
     const merged = [...snapshots.filter((s) => s.state === 'MERGED'), ...this.#o.pipeline.events.mergedSince(now - 7 * 86_400_000)];
     const runs: NewPublishRun[] = [];
     for (const e of changed) {
-      const before = stored.has(e.name) ? texts.get(stored.get(e.name)!) : undefined;
-      const after = texts.get(e.oid);
+      const prevCommit = previousCommit.get(e.name);
+      const before = prevCommit ? texts.get(`${prevCommit}:library/${e.name}`) : undefined;
+      const after = texts.get(`${commitOid}:library/${e.name}`);
       if (after === undefined) {
         this.#o.log.warn({ image: e.name }, 'library file text unavailable (truncated or missing); not tracking its publish');
         continue;

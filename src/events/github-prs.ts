@@ -62,10 +62,13 @@ export const POLL_QUERY = /* GraphQL */ `
   }
 `;
 
-/** Blob texts by oid, for the library files whose blob changed: $o0, $o1, ... as b0, b1, ... */
+/**
+ * File texts at given revisions ("<commit oid>:library/python") as b0, b1, ...: the manifest
+ * before and after a change. Expressions go in variables, never into the document text.
+ */
 export function blobsQuery(count: number): string {
-  const vars = Array.from({ length: count }, (_, i) => `$o${i}: GitObjectID!`).join(', ');
-  const fields = Array.from({ length: count }, (_, i) => `b${i}: object(oid: $o${i}) { ... on Blob { text isTruncated } }`).join('\n      ');
+  const vars = Array.from({ length: count }, (_, i) => `$e${i}: String!`).join(', ');
+  const fields = Array.from({ length: count }, (_, i) => `b${i}: object(expression: $e${i}) { ... on Blob { text isTruncated } }`).join('\n      ');
   return `query DoiBotLibraryBlobs($owner: String!, $name: String!, ${vars}) {
     repository(owner: $owner, name: $name) {
       ${fields}

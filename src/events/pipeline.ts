@@ -39,7 +39,14 @@ export class EventPipeline {
   /** Called after a commit that queued rows (wakes the outbox worker). */
   onEnqueued: (() => void) | undefined;
 
-  constructor(opts: { db: Db; subscriptions: SubscriptionStore; clock: Clock; log: Logger }) {
+  /**
+   * The first run's baseline is set this far in the past: GitHub times have second resolution
+   * and clocks drift, and a PR created as we start must still count as new.
+   */
+  readonly #baselineMarginMs: number;
+
+  constructor(opts: { db: Db; subscriptions: SubscriptionStore; clock: Clock; log: Logger; baselineMarginMs?: number }) {
+    this.#baselineMarginMs = opts.baselineMarginMs ?? 2 * 60_000;
     this.#db = opts.db;
     this.#subs = opts.subscriptions;
     this.#clock = opts.clock;
@@ -64,7 +71,7 @@ export class EventPipeline {
       }
       for (const s of snapshots) this.events.putSnapshot(s, now);
       const { fresh, enqueued } = this.#record(events, now);
-      this.events.recordSuccess(source, cursor, now, detail);
+      this.events.recordSuccess(source, cursor, now, detail, firstRun ? now - this.#baselineMarginMs : undefined);
       extra?.();
       return { firstRun, events, fresh, enqueued };
     }).immediate();

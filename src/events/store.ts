@@ -84,14 +84,14 @@ export class EventStore {
   }
 
   /** Records a successful tick: the cursor moves only here, inside the tick's transaction. */
-  recordSuccess(source: string, cursor: string | undefined, now: number, detail?: string): void {
+  recordSuccess(source: string, cursor: string | undefined, now: number, detail?: string, baselineAt: number = now): void {
     this.db
       .prepare(
         `INSERT INTO event_sources(source, cursor, baseline_at, last_success_at, detail) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(source) DO UPDATE SET cursor = COALESCE(excluded.cursor, cursor), baseline_at = COALESCE(baseline_at, excluded.baseline_at),
            last_success_at = excluded.last_success_at, last_error = NULL, detail = COALESCE(excluded.detail, detail)`,
       )
-      .run(source, cursor ?? null, now, now, detail ?? null);
+      .run(source, cursor ?? null, baselineAt, now, detail ?? null);
   }
 
   recordError(source: string, error: string, now: number): void {
