@@ -47,14 +47,19 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const { config } = loaded;
-  if (argv[0] === 'healthcheck') {
+  // Subcommands are the words left once `--config FILE` and other flags are set aside.
+  const [verb, target] = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '--config');
+  if (verb !== undefined && verb !== 'healthcheck' && verb !== 'backup') {
+    process.stderr.write(`doi-bot: unknown subcommand "${verb.slice(0, 40)}"\n${USAGE}\n`);
+    return 2;
+  }
+  if (verb === 'healthcheck') {
     const probe = await probeHealth({ port: config.http.port, host: config.http.host });
     (probe.healthy ? process.stdout : process.stderr).write(`${probe.message}\n`);
     return probe.healthy ? 0 : 1;
   }
-  if (argv[0] === 'backup') {
-    const target = argv[1];
-    if (!target || target.startsWith('-')) {
+  if (verb === 'backup') {
+    if (!target) {
       process.stderr.write('doi-bot: usage: doi-bot backup FILE (e.g. npm run backup -- backups/doi-bot-$(date +%F).sqlite3)\n');
       return 2;
     }

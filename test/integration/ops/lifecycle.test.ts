@@ -120,7 +120,7 @@ describe('the real program under an operator', () => {
     expect(nobody.stderr()).toMatch(/unhealthy: http:\/\/127\.0\.0\.1:9\/healthz: .*ECONNREFUSED/);
   });
 
-  it('backup refuses to overwrite and explains a missing database', async () => {
+  it('backup explains a missing database and bad usage; unknown subcommands are refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'doibot-bk-'));
     const missing = spawnBot({ HOME: dir, DOIBOT_DB: join(dir, 'none.sqlite3') }, ['backup', join(dir, 'out.sqlite3')]);
     expect((await missing.exited).code).toBe(1);
@@ -129,5 +129,9 @@ describe('the real program under an operator', () => {
     const usage = spawnBot({ HOME: dir }, ['backup']);
     expect((await usage.exited).code).toBe(2);
     expect(usage.stderr()).toMatch(/usage: doi-bot backup FILE/);
+
+    const unknown = spawnBot({ HOME: dir }, ['bakcup', 'x']);
+    expect((await unknown.exited).code).toBe(2);
+    expect(unknown.stderr()).toMatch(/unknown subcommand "bakcup"/);
   });
 });
