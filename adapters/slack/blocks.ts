@@ -149,7 +149,16 @@ export function splitSafely(text: string, max: number): string[] {
   while (rest.length > max) {
     let cut = max;
     const open = rest.lastIndexOf('<', cut - 1);
-    if (open > 0 && rest.indexOf('>', open) >= cut) cut = open;
+    const close = open === -1 ? -1 : rest.indexOf('>', open);
+    if (open !== -1 && (close === -1 || close >= cut)) {
+      if (open > 0) cut = open;
+      else {
+        // A link longer than a whole piece cannot stay a link: show it as inert text instead.
+        const end = close === -1 ? 1 : close + 1;
+        rest = `${inertLink(rest.slice(0, end))}${rest.slice(end)}`;
+        continue;
+      }
+    }
     const amp = rest.lastIndexOf('&', cut - 1);
     if (amp > 0 && amp > cut - 6 && !rest.slice(amp, cut).includes(';')) cut = amp;
     const code = rest.charCodeAt(cut - 1);
@@ -160,4 +169,12 @@ export function splitSafely(text: string, max: number): string[] {
   }
   out.push(rest);
   return out;
+}
+
+/** <href|label> -> "label (href)", <href> -> "href": the same information without markup. */
+function inertLink(token: string): string {
+  if (token === '<') return '&lt;';
+  const inner = token.slice(1, -1);
+  const bar = inner.indexOf('|');
+  return bar === -1 ? inner : `${inner.slice(bar + 1)} (${inner.slice(0, bar)})`;
 }
