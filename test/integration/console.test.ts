@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real program as a user would, with stdin as a pipe. */
+export function runBot(input: string, env: Record<string, string> = {}, args: string[] = []): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'doibot-console-'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir, DOIBOT_DB: join(dir, 'bot.sqlite3'), ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe('console adapter through a real pipe', { timeout: 90_000 }, () => {
+  it('answers each line in order and exits 0 at end of input', async () => {
+    const r = await runBot('help\nhelp about\nnosuchcommand\n\nabout\n');
+    expect(r.code).toBe(0);
+    const out = r.stdout;
+    const iHelp = out.indexOf('Commands');
+    const iUsage = out.indexOf('Usage: about');
+    const iUnknown = out.indexOf('Unknown command "nosuchcommand"');
+    const iAbout = out.indexOf('doi-bot 0.');
+    expect([iHelp, iUsage, iUnknown, iAbout].every((i) => i >= 0)).toBe(true);
+    expect(iHelp < iUsage && iUsage < iUnknown && iUnknown < iAbout).toBe(true);
+  });
+
+  it('reports a bad configuration with one clear message and exit 1', async () => {
+    const r = await runBot('help\n', { IRC_HOST: 'irc.test', IRC_PORT: 'x' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/IRC_PORT \(irc\.port\)/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('reports an unreadable config file and an unwritable database path', async () => {
+    const missing = await runBot('help\n', {}, ['--config', '/nonexistent/doi.yaml']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read config file/);
+    const dbBad = await runBot('help\n', { DOIBOT_DB: '/dev/null/doibot/db.sqlite3' });
+    expect(dbBad.code).toBe(1);
+    expect(dbBad.stderr).toMatch(/cannot open database/);
+    expect(dbBad.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('--check-config validates and exits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doibot-cfg-'));
+    writeFileSync(join(dir, 'c.yaml'), 'limits:\n  userCommandsPerMinute: 5\n');
+    const ok = await runBot('', {}, ['--config', join(dir, 'c.yaml'), '--check-config']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/configuration OK/);
+  });
+});

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ENV_BINDINGS, loadConfig } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/core/errors.js';
+
+const files = (map: Record<string, string>) => (path: string) => {
+  const v = map[path];
+  if (v === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
+  return v;
+};
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.issues];
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('has working defaults with nothing set', () => {
+    const { config } = loadConfig({ env: {}, argv: [], readFile: files({}) });
+    expect(config.db).toBe('./data/doi-bot.sqlite3');
+    expect(config.github.graphqlUrl).toBe('https://api.github.com/graphql');
+    expect(config.irc).toBeUndefined();
+    expect(config.slack).toBeUndefined();
+  });
+
+  it('parses the example files so they cannot rot', () => {
+    const yaml = readFileSync('config.example.yaml', 'utf8');
+    const { config } = loadConfig({ env: {}, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': yaml }) });
+    expect(config.irc?.channels.map((c) => c.name)).toEqual(['#docker-library', '#general']);
+    expect(config.subscriptions).toHaveLength(2);
+
+    const env: Record<string, string> = {};
+    for (const line of readFileSync('.env.example', 'utf8').split('\n')) {
+      const m = /^#?\s*([A-Z][A-Z0-9_]+)=(.*)$/.exec(line);
+      if (m) env[m[1]!] = m[2]!;
+    }
+    // Every variable the loader knows is documented in .env.example.
+    for (const b of ENV_BINDINGS) expect(Object.keys(env), b.name).toContain(b.name);
+    expect(Object.keys(env)).toContain('DOIBOT_CONFIG');
+  });
+
+  it('reports every bad key at once, naming the variable', () => {
+    const issues = problems(() =>
+      loadConfig({
+        env: { IRC_HOST: 'irc.test', IRC_PORT: 'seventy', IRC_TLS: 'maybe', DOIBOT_LOG_LEVEL: 'loud', DOIBOT_ADMINS: 'alice', GITHUB_GRAPHQL_URL: 'ftp://x' },
+        argv: [],
+        readFile: files({}),
+      }),
+    );
+    expect(issues.join('\n')).toMatch(/IRC_PORT \(irc\.port\)/);
+    expect(issues.join('\n')).toMatch(/IRC_TLS: must be true or false/);
+    expect(issues.join('\n')).toMatch(/DOIBOT_LOG_LEVEL \(logLevel\)/);
+    expect(issues.join('\n')).toMatch(/DOIBOT_ADMINS \(access\.admins\[0\]\): must look like "irc:/);
+    expect(issues.join('\n')).toMatch(/GITHUB_GRAPHQL_URL/);
+    expect(issues.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('names bad keys in the YAML file with their path', () => {
+    const yaml = 'irc:\n  host: x\n  channels: ["nohash", "#ok"]\nunknownKey: 1\nsubscriptions:\n  - channel: "irc:#c"\n    mode: sometimes\n';
+    const issues = problems(() => loadConfig({ env: {}, argv: ['--config=c.yaml'], readFile: files({ 'c.yaml': yaml }) }));
+    const text = issues.join('\n');
+    expect(text).toMatch(/irc\.channels\[0\]\.name: must start with #/);
+    expect(text).toMatch(/unknownKey/);
+    expect(text).toMatch(/subscriptions\[0\]\.mode/);
+  });
+
+  it('refuses secrets in the file and reads *_FILE variants', () => {
+    const issues = problems(() =>
+      loadConfig({ env: { DOIBOT_CONFIG: 'c.yaml' }, argv: [], readFile: files({ 'c.yaml': 'github:\n  token: ghp_x\n' }) }),
+    );
+    expect(issues.join('\n')).toMatch(/github\.token: secrets are read only from the environment \(GITHUB_TOKEN/);
+    const { config, secrets } = loadConfig({ env: { GITHUB_TOKEN_FILE: '/run/secrets/gh' }, argv: [], readFile: files({ '/run/secrets/gh': 'ghp_fromfile\n' }) });
+    expect(config.github.token).toBe('ghp_fromfile');
+    expect(secrets).toContain('ghp_fromfile');
+    expect(problems(() => loadConfig({ env: { GITHUB_TOKEN_FILE: '/missing' }, argv: [], readFile: files({}) })).join()).toMatch(/GITHUB_TOKEN_FILE: cannot read \/missing/);
+  });
+
+  it('catches swapped Slack tokens and an unreadable or malformed file', () => {
+    const swapped = problems(() => loadConfig({ env: { SLACK_BOT_TOKEN: 'xapp-1', SLACK_APP_TOKEN: 'xoxb-2' }, argv: [], readFile: files({}) })).join('\n');
+    expect(swapped).toMatch(/SLACK_BOT_TOKEN \(slack\.botToken\): must be a bot token/);
+    expect(swapped).toMatch(/SLACK_APP_TOKEN \(slack\.appToken\): must be an app-level token/);
+    expect(problems(() => loadConfig({ env: {}, argv: ['--config', 'nope.yaml'], readFile: files({}) })).join()).toMatch(/nope\.yaml: cannot read config file/);
+    expect(problems(() => loadConfig({ env: {}, argv: ['--config', 'b.yaml'], readFile: files({ 'b.yaml': 'a: [' }) })).join()).toMatch(/b\.yaml: cannot read config file/);
+    expect(problems(() => loadConfig({ env: {}, argv: ['--config', 'l.yaml'], readFile: files({ 'l.yaml': '- 1\n- 2\n' }) })).join()).toMatch(/must be a YAML mapping/);
+  });
+
+  it('env wins over the file', () => {
+    const { config } = loadConfig({ env: { DOIBOT_DB: '/tmp/env.db' }, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': 'db: /tmp/file.db\n' }) });
+    expect(config.db).toBe('/tmp/env.db');
+  });
+});
