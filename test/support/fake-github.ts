@@ -131,6 +131,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   const budget: FakeGitHubBudget = { limit, remaining: limit, used: 0, resetAt: now() + 3_600_000 };
   const pending = { serverError: 0, serverStatus: 502, rateLimited: 0, secondary: 0, secondaryAfter: 60, secondaryStatus: 403, badCredentials: 0, delay: 0, delayMs: 0, lose: 0 };
   const sockets = new Set<Socket>();
+  const checkedDocuments = new Map<string, { document: DocumentNode } | { errors: Array<{ message: string; locations: unknown }> }>();
 
   const server = createServer((req, res) => void handle(req, res));
   server.on('connection', (s) => {
@@ -226,15 +227,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       return answer(200, rateLimitedBody(), { ...rateHeaders(), 'x-ratelimit-remaining': '0' });
     }
 
-    let document: DocumentNode;
-    try {
-      document = parse(record.document);
-    } catch (err) {
-      const e = err as GraphQLError;
-      return answer(200, { errors: [{ message: e.message, locations: e.locations }] });
-    }
-    const invalid = validate(schema, document, specifiedRules);
-    if (invalid.length) return answer(200, { errors: invalid.map((e) => ({ message: e.message, locations: e.locations })) });
+    const checked = checkDocument(record.document);
+    if ('errors' in checked) return answer(200, { errors: checked.errors });
+    const document = checked.document;
 
     const analysis = analyse(schema, document, record.operationName, record.variables ?? {});
     record.connectionRequests = analysis.requests;
@@ -267,6 +262,24 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     const body: Record<string, unknown> = { data: result.data ?? null };
     if (result.errors?.length) body.errors = result.errors.map(formatExecutionError);
     answer(200, body, rateHeaders());
+  }
+
+  /** Parse + validate, remembered per document text (pure; pollers resend the same text). */
+  function checkDocument(text: string): { document: DocumentNode } | { errors: Array<{ message: string; locations: unknown }> } {
+    const known = checkedDocuments.get(text);
+    if (known) return known;
+    let result: { document: DocumentNode } | { errors: Array<{ message: string; locations: unknown }> };
+    try {
+      const document = parse(text);
+      const invalid = validate(schema, document, specifiedRules);
+      result = invalid.length ? { errors: invalid.map((e) => ({ message: e.message, locations: e.locations })) } : { document };
+    } catch (err) {
+      const e = err as GraphQLError;
+      result = { errors: [{ message: e.message, locations: e.locations }] };
+    }
+    if (checkedDocuments.size > 200) checkedDocuments.clear();
+    checkedDocuments.set(text, result);
+    return result;
   }
 
   function createIssue(input: Record<string, unknown>) {
