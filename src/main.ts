@@ -18,6 +18,7 @@ import { openDatabase } from './store/db.js';
 import { migrate, readMigrations } from './store/migrate.js';
 import { ConsoleAdapter } from '../adapters/console/console-adapter.js';
 import { IrcAdapter } from '../adapters/irc/irc-adapter.js';
+import { SlackAdapter } from '../adapters/slack/slack-adapter.js';
 import { allCommands, freeformHandlers } from '../commands/index.js';
 
 const USAGE = `usage: doi-bot [--config FILE] [--check-config]
@@ -75,7 +76,22 @@ async function main(argv: readonly string[]): Promise<number> {
   const root = projectRoot();
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
+  // The one HTTP listener (health, metrics, Slack HTTP mode, webhooks): parts add routes to it.
+  // Built before the adapters because Slack's HTTP mode mounts on it.
+  const http =
+    config.http.port !== undefined
+      ? new HttpServer(createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'http' }))
+      : undefined;
   const adapters: ChatAdapter[] = [];
+  if (config.slack) {
+    const slackLog = createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'slack' });
+    try {
+      adapters.push(new SlackAdapter({ config: config.slack, log: slackLog, ...(http ? { http } : {}) }));
+    } catch (err) {
+      process.stderr.write(`doi-bot: ${errorMessage(err)}\n`);
+      return 1;
+    }
+  }
   if (config.irc) {
     // Same level and masking as the main logger below (which is built once adapters are known).
     const ircLog = createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'irc' });
@@ -103,8 +119,6 @@ async function main(argv: readonly string[]): Promise<number> {
   // On the terminal, JSON logs would bury the answers: only warnings unless asked for more.
   const level = consoleAdapter && !process.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
   const log = createLogger({ level, secrets: loaded.secrets });
-  // The one HTTP listener (health, metrics, Slack HTTP mode, webhooks): parts add routes to it.
-  const http = config.http.port !== undefined ? new HttpServer(log.child({ component: 'http' })) : undefined;
 
   let db;
   try {
