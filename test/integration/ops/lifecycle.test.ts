@@ -37,7 +37,7 @@ function spawnBot(env: Record<string, string>, args: string[] = []): Bot {
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = fn();
@@ -101,37 +101,37 @@ describe('the real program under an operator', () => {
     const exit = await bot.exited;
     const tookMs = Date.now() - sent;
     expect(exit, bot.stderr()).toEqual({ code: 0, signal: null });
-    // Docker sends SIGKILL 10 s after SIGTERM; a clean stop has nothing to wait for.
-    expect(tookMs).toBeLessThan(3000);
+    // Docker sends SIGKILL 10 s after SIGTERM; a clean stop has nothing to wait for (it takes
+    // well under a second on an idle machine; the margin is for busy CI machines).
+    expect(tookMs).toBeLessThan(8000);
     expect(bot.stderr()).toMatch(/"msg":"doi-bot stopped"/);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
-  });
+  }, 90_000);
 
-  it('the health probe reports the running bot, a missing one, and the no-port case clearly', async () => {
+  it('the probe and the backup subcommand explain every failure clearly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'doibot-probe-'));
+    // Independent processes: started together to keep the test short.
     const noPort = spawnBot({ HOME: dir, DOIBOT_DB: join(dir, 'bot.sqlite3') }, ['healthcheck']);
+    // Nothing listens on port 9 (discard) on loopback here: connection refused.
+    const nobody = spawnBot({ HOME: dir, DOIBOT_HTTP_PORT: '9' }, ['healthcheck']);
+    const missing = spawnBot({ HOME: dir, DOIBOT_DB: join(dir, 'none.sqlite3') }, ['backup', join(dir, 'out.sqlite3')]);
+    const usage = spawnBot({ HOME: dir }, ['backup']);
+    const unknown = spawnBot({ HOME: dir }, ['bakcup', 'x']);
+
     expect((await noPort.exited).code).toBe(0);
     expect(noPort.stdout()).toMatch(/healthy: no DOIBOT_HTTP_PORT set/);
     expect(existsSync(join(dir, 'bot.sqlite3'))).toBe(false);
 
-    // Nothing listens on port 9 (discard) on loopback here: connection refused.
-    const nobody = spawnBot({ HOME: dir, DOIBOT_HTTP_PORT: '9' }, ['healthcheck']);
     expect((await nobody.exited).code).toBe(1);
     expect(nobody.stderr()).toMatch(/unhealthy: http:\/\/127\.0\.0\.1:9\/healthz: .*ECONNREFUSED/);
-  });
 
-  it('backup explains a missing database and bad usage; unknown subcommands are refused', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'doibot-bk-'));
-    const missing = spawnBot({ HOME: dir, DOIBOT_DB: join(dir, 'none.sqlite3') }, ['backup', join(dir, 'out.sqlite3')]);
     expect((await missing.exited).code).toBe(1);
     expect(missing.stderr()).toMatch(/database .*none\.sqlite3 does not exist/);
 
-    const usage = spawnBot({ HOME: dir }, ['backup']);
     expect((await usage.exited).code).toBe(2);
     expect(usage.stderr()).toMatch(/usage: doi-bot backup FILE/);
 
-    const unknown = spawnBot({ HOME: dir }, ['bakcup', 'x']);
     expect((await unknown.exited).code).toBe(2);
     expect(unknown.stderr()).toMatch(/unknown subcommand "bakcup"/);
-  });
+  }, 90_000);
 });
