@@ -2,13 +2,18 @@ import type { CommandDef } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
 import { about, status } from './about.js';
 import { help } from './help.js';
+import { image } from './image.js';
+import { catalogQuestions } from './catalog-freeform.js';
+import { search } from './search.js';
+import { arches, tag } from './tag.js';
+import { tags } from './tags.js';
 import { subscribe } from './subscribe.js';
 import { subscriptions } from './subscriptions.js';
 import { unsubscribe } from './unsubscribe.js';
 import { why } from './why.js';
 
 /** Every command the bot knows. Order is the order `help` lists them in. */
-export const allCommands: readonly CommandDef[] = [help, about, status, subscriptions, subscribe, unsubscribe, why];
+export const allCommands: readonly CommandDef[] = [help, about, status, image, tags, tag, arches, search, subscriptions, subscribe, unsubscribe, why];
 
 /** Tried in order for addressed text that is not a command. */
-export const freeformHandlers: readonly FreeformHandler[] = [];
+export const freeformHandlers: readonly FreeformHandler[] = [catalogQuestions];

@@ -14,6 +14,11 @@ import { createAnnouncements, type Announcements, type AnnouncementsDeps } from 
 import type { CommandServices } from './services.js';
 import { StatusBoard } from './status.js';
 import type { Db } from './store/db.js';
+import { BundledSnapshotSource, DirectoryCatalogSource } from './catalog/dir-source.js';
+import { CatalogService } from './catalog/service.js';
+import type { CatalogSource } from './catalog/source.js';
+import { HubClient } from './hub/client.js';
+import type { HubLookup } from './hub/types.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -24,6 +29,10 @@ export interface AppDeps {
   readonly adapters: readonly ChatAdapter[];
   readonly commands: readonly CommandDef[];
   readonly freeform?: readonly FreeformHandler[];
+  /** Where the image catalog comes from; default: chosen from config by catalogSourceFor(). */
+  readonly catalogSource?: CatalogSource;
+  /** Docker Hub lookups for the catalog commands; default: a HubClient on config.hub.url. */
+  readonly hub?: HubLookup;
   /** The one shared HTTP server (main.ts creates it when http.port is set); health routes go on it. */
   readonly http?: HttpServer;
   /** Pass one in when parts built before the app (API clients) need to record metrics. */
@@ -40,6 +49,8 @@ export interface App {
   readonly status: StatusBoard;
   /** Resolves when all in-flight inbound messages are handled. */
   idle(): Promise<void>;
+  /** The image catalog: cached in SQLite, refreshed from its source while started. */
+  readonly catalog: CatalogService;
   readonly metrics: Metrics;
   /** The port the HTTP server listens on once started (useful with port 0), else undefined. */
   httpPort(): number | undefined;
@@ -57,6 +68,17 @@ export function createApp(deps: AppDeps): App {
     deps.metrics ??
     createMetrics({ version: deps.version, adapters: () => status.adapters(), sources: () => status.sources(), now: () => clock.now() });
 
+  const catalog = new CatalogService({
+    source: deps.catalogSource ?? catalogSourceFor(config),
+    db: deps.db,
+    log: log.child({ component: 'catalog' }),
+    clock,
+    refreshMs: config.catalog.refreshSeconds * 1000,
+  });
+  status.addSource(() => catalog.info());
+  status.addDetails(() => catalog.details());
+  const hub = deps.hub ?? new HubClient({ baseUrl: config.hub.url, clock, log: log.child({ component: 'hub' }) });
+
   const delivery = new Delivery(deps.adapters, log.child({ component: 'delivery' }), clock);
   const announcements = createAnnouncements({
     config,
@@ -71,6 +93,8 @@ export function createApp(deps: AppDeps): App {
   const services: CommandServices = {
     status,
     commands: () => registry.all(),
+    catalog,
+    hub,
     announcements: announcements.service,
   };
   const dispatcher = new Dispatcher({
@@ -129,6 +153,7 @@ export function createApp(deps: AppDeps): App {
 
   return {
     dispatcher,
+    catalog,
     status,
     metrics,
     announcements,
@@ -137,6 +162,9 @@ export function createApp(deps: AppDeps): App {
       // Before the adapters: health answers (and /readyz names what is still connecting) while a
       // slow IRC or Slack connect is in progress.
       if (deps.http && config.http.port !== undefined) httpPort = await deps.http.listen(config.http.port, config.http.host);
+      // Loads the SQLite cache at once, then refreshes in the background; commands wait briefly
+      // for the first catalog when there is no cache yet.
+      catalog.start();
       accepting = true;
       // One platform being down must not block the others.
       const results = await Promise.allSettled(deps.adapters.map((a) => a.start(onMessage)));
@@ -158,6 +186,7 @@ export function createApp(deps: AppDeps): App {
       // Before the adapters close: the send in flight finishes; unsent rows wait for the next start.
       await announcements.stop(Math.min(3000, deadlineMs));
       await Promise.race([Promise.allSettled(deps.adapters.map((a) => a.stop(reason))), deadline]);
+      await Promise.race([catalog.stop(), deadline]);
       // Last, so /healthz and /readyz ("shutting down") answer while the rest winds down.
       await deps.http?.close();
       loopMonitor?.close();
@@ -168,4 +197,12 @@ export function createApp(deps: AppDeps): App {
       while (inFlight.size) await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** The catalog source config asks for: GitHub with a token, else a directory, else the bundled snapshot. */
+export function catalogSourceFor(config: Config): CatalogSource {
+  // TODO(upstream engineer, GitHub catalog source): when config.github.token is set, return a
+  // GitHubCatalogSource (src/catalog/github-source.ts) on config.github.graphqlUrl here.
+  if (config.catalog.libraryDir) return new DirectoryCatalogSource(config.catalog.libraryDir);
+  return new BundledSnapshotSource();
 }

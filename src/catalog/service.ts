@@ -1,0 +1,224 @@
+import type { Clock } from '../core/clock.js';
+import { formatAge } from '../core/clock.js';
+import { UserError, errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { DataSourceInfo } from '../services.js';
+import type { Db } from '../store/db.js';
+import { Catalog } from './catalog.js';
+import type { CatalogFiles, CatalogSource } from './source.js';
+
+export interface CatalogServiceOptions {
+  readonly source: CatalogSource;
+  readonly db: Db;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly refreshMs: number;
+  /** How long a command waits for the very first catalog before saying "still loading". */
+  readonly firstLoadWaitMs?: number;
+}
+
+export type RefreshOutcome = 'updated' | 'unchanged' | 'failed';
+
+interface CacheRow {
+  detail: string;
+  revision: string;
+  data_date: number | null;
+  fetched_at: number;
+  files: string;
+}
+
+interface StoredFiles {
+  library: Record<string, string>;
+  docs: Record<string, Record<string, string>>;
+}
+
+/**
+ * Holds the current Catalog. On start it loads the files cached in SQLite (so a restart answers
+ * at once), then refreshes from the source now and every `refreshMs`. Refreshes never overlap;
+ * a failed one keeps the previous catalog and shows up in `status`.
+ */
+export class CatalogService {
+  readonly #o: CatalogServiceOptions;
+  #catalog: Catalog | undefined;
+  #cachedSource: string | undefined;
+  #checkedAt: number | undefined;
+  #lastError: { at: number; message: string } | undefined;
+  #inFlight: Promise<RefreshOutcome> | undefined;
+  #loop: Promise<void> | undefined;
+  #stop: AbortController | undefined;
+  readonly #firstLoad: Promise<void>;
+  #resolveFirstLoad!: () => void;
+
+  constructor(opts: CatalogServiceOptions) {
+    this.#o = opts;
+    this.#firstLoad = new Promise((resolve) => (this.#resolveFirstLoad = resolve));
+  }
+
+  /** The catalog now, or undefined before the first load. */
+  current(): Catalog | undefined {
+    return this.#catalog;
+  }
+
+  /** The catalog for a command: waits briefly for the first load, then says it is still loading. */
+  async get(): Promise<Catalog> {
+    if (this.#catalog) return this.#catalog;
+    const stop = new AbortController();
+    await Promise.race([this.#firstLoad, this.#o.clock.sleep(this.#o.firstLoadWaitMs ?? 8000, stop.signal)]);
+    stop.abort();
+    if (this.#catalog) return this.#catalog;
+    const why = this.#lastError ? ` (last attempt failed: ${this.#lastError.message.slice(0, 200)})` : '';
+    throw new UserError('catalog.loading', `The image catalog is still loading from ${this.#o.source.name}; try again in a moment${why}.`);
+  }
+
+  /** Loads the cache, then refreshes now and every refreshMs until stop(). */
+  start(): void {
+    if (this.#loop) return;
+    this.loadCached();
+    const stop = (this.#stop = new AbortController());
+    this.#loop = (async () => {
+      while (!stop.signal.aborted) {
+        await this.refresh();
+        await this.#o.clock.sleep(this.#o.refreshMs, stop.signal);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#stop?.abort();
+    await this.#loop;
+    await this.#inFlight;
+    this.#loop = undefined;
+  }
+
+  /** Builds the catalog from the SQLite cache, if there is one. Returns whether it did. */
+  loadCached(): boolean {
+    let row: CacheRow | undefined;
+    try {
+      // The cache of another source kind is still real data: better than nothing until refreshed.
+      row =
+        this.#o.db.prepare<[string], CacheRow>('SELECT detail, revision, data_date, fetched_at, files FROM catalog_cache WHERE source = ?').get(this.#o.source.name) ??
+        this.#o.db.prepare<[], CacheRow & { source: string }>('SELECT source, detail, revision, data_date, fetched_at, files FROM catalog_cache ORDER BY fetched_at DESC LIMIT 1').get();
+    } catch (err) {
+      this.#o.log.warn({ err }, 'catalog cache unreadable; starting without it');
+      return false;
+    }
+    if (!row) return false;
+    try {
+      const stored = JSON.parse(row.files) as StoredFiles;
+      const files: CatalogFiles = {
+        library: new Map(Object.entries(stored.library)),
+        docs: new Map(Object.entries(stored.docs)),
+        revision: row.revision,
+        ...(row.data_date !== null ? { dataDate: row.data_date } : {}),
+      };
+      this.#install(Catalog.fromFiles(files), row.fetched_at);
+      this.#cachedSource = 'source' in row ? String(row.source) : this.#o.source.name;
+      this.#o.log.info({ images: this.#catalog?.size, revision: row.revision, source: this.#cachedSource }, 'catalog loaded from cache');
+      return true;
+    } catch (err) {
+      this.#o.log.warn({ err }, 'catalog cache damaged; ignoring it');
+      return false;
+    }
+  }
+
+  /** One refresh; a call while one runs joins it instead of starting another. */
+  refresh(): Promise<RefreshOutcome> {
+    this.#inFlight ??= this.#refreshOnce().finally(() => (this.#inFlight = undefined));
+    return this.#inFlight;
+  }
+
+  async #refreshOnce(): Promise<RefreshOutcome> {
+    const { source, log, clock } = this.#o;
+    const sameSource = this.#cachedSource === source.name;
+    const known = sameSource ? this.#catalog?.revision : undefined;
+    const started = clock.now();
+    let files: CatalogFiles | null;
+    try {
+      files = await source.fetch(known);
+    } catch (err) {
+      this.#lastError = { at: clock.now(), message: errorMessage(err) };
+      log.error({ err, source: source.name }, 'catalog refresh failed; keeping the previous catalog');
+      return 'failed';
+    }
+    const now = clock.now();
+    if (files === null) {
+      this.#checkedAt = now;
+      this.#lastError = undefined;
+      this.#touch(now);
+      log.debug({ source: source.name, ms: now - started }, 'catalog unchanged');
+      return 'unchanged';
+    }
+    let catalog: Catalog;
+    try {
+      catalog = Catalog.fromFiles(files);
+      this.#save(files, now);
+    } catch (err) {
+      this.#lastError = { at: now, message: errorMessage(err) };
+      log.error({ err, source: source.name }, 'catalog rebuild failed; keeping the previous catalog');
+      return 'failed';
+    }
+    this.#install(catalog, now);
+    this.#cachedSource = source.name;
+    this.#lastError = undefined;
+    const problems = catalog.errors();
+    if (problems.length) log.warn({ count: problems.length, first: problems.slice(0, 5).map(String) }, 'manifest problems (those entries are left out)');
+    log.info({ source: source.name, images: catalog.size, revision: catalog.revision, ms: clock.now() - started }, 'catalog updated');
+    return 'updated';
+  }
+
+  #install(catalog: Catalog, checkedAt: number): void {
+    this.#catalog = catalog;
+    this.#checkedAt = checkedAt;
+    this.#resolveFirstLoad();
+  }
+
+  #save(files: CatalogFiles, now: number): void {
+    const stored: StoredFiles = { library: Object.fromEntries(files.library), docs: Object.fromEntries(files.docs) };
+    const { source, db } = this.#o;
+    db.transaction(() => {
+      // Only one cached catalog is useful; an old source's row would only waste space.
+      db.prepare('DELETE FROM catalog_cache WHERE source <> ?').run(source.name);
+      db.prepare(
+        `INSERT INTO catalog_cache(source, detail, revision, data_date, fetched_at, files) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(source) DO UPDATE SET detail = excluded.detail, revision = excluded.revision, data_date = excluded.data_date,
+           fetched_at = excluded.fetched_at, files = excluded.files`,
+      ).run(source.name, source.detail, files.revision, files.dataDate ?? null, now, JSON.stringify(stored));
+    })();
+  }
+
+  #touch(now: number): void {
+    try {
+      this.#o.db.prepare('UPDATE catalog_cache SET fetched_at = ? WHERE source = ?').run(now, this.#o.source.name);
+    } catch (err) {
+      this.#o.log.warn({ err }, 'cannot record catalog check time');
+    }
+  }
+
+  /** For StatusBoard.addSource: which source, how fresh. */
+  info(): DataSourceInfo {
+    const src = this.#o.source;
+    const cat = this.#catalog;
+    const servingOther = this.#cachedSource !== undefined && this.#cachedSource !== src.name;
+    const detail = cat
+      ? `${src.detail}, ${cat.size} images, ${cat.tagCount()} tags${servingOther ? ` (serving cached data from ${this.#cachedSource} until the first refresh)` : ''}`
+      : `${src.detail}, not loaded yet`;
+    return {
+      name: `catalog (${src.name})`,
+      detail,
+      ...(this.#checkedAt !== undefined ? { updatedAt: this.#checkedAt } : {}),
+      ...(cat?.dataDate !== undefined ? { dataDate: cat.dataDate } : {}),
+    };
+  }
+
+  /** For StatusBoard.addDetails: refresh failures and manifest problems. */
+  details(): string[] {
+    const out: string[] = [];
+    const now = this.#o.clock.now();
+    if (this.#lastError) {
+      out.push(`catalog refresh failed ${formatAge(now - this.#lastError.at)} ago: ${this.#lastError.message.slice(0, 200)}${this.#catalog ? ' (answering from the previous catalog)' : ''}`);
+    }
+    const problems = this.#catalog?.errors() ?? [];
+    if (problems.length) out.push(`catalog: ${problems.length} manifest problem(s), e.g. ${problems[0]!.message.slice(0, 200)}`);
+    return out;
+  }
+}
