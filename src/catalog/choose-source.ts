@@ -1,0 +1,47 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import type { Config } from '../config/schema.js';
+import { createGitHubClient, type GitHubClient } from '../github/client.js';
+import { BundledSnapshotSource, DirectoryCatalogSource } from './dir-source.js';
+import { GitHubCatalogSource } from './github-source.js';
+import type { CatalogSource } from './source.js';
+
+/** Points the catalog leaves to interactive commands and the PR poller. */
+const CATALOG_BUDGET_RESERVE = 200;
+
+export interface CatalogSourceDeps {
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** Share the app's GitHub client so one budget and one request queue cover everything. */
+  readonly github?: GitHubClient;
+  /** Project root holding assets/snapshot (tests). */
+  readonly root?: string;
+}
+
+/** The GitHub client config asks for: one when GITHUB_TOKEN is set, else undefined. */
+export function githubClientFromConfig(config: Config, deps: { log: Logger; clock?: Clock }): GitHubClient | undefined {
+  const token = config.github.token;
+  if (!token) return undefined;
+  return createGitHubClient({ token, url: config.github.graphqlUrl, log: deps.log, ...(deps.clock ? { clock: deps.clock } : {}) });
+}
+
+/**
+ * GITHUB_TOKEN set -> GitHub (GITHUB_GRAPHQL_URL); else DOIBOT_LIBRARY_DIR; else the bundled
+ * snapshot (the contract in DESIGN.md section 8).
+ */
+export function chooseCatalogSource(config: Config, deps: CatalogSourceDeps): CatalogSource {
+  const client = deps.github ?? githubClientFromConfig(config, { log: deps.log.child({ component: 'github' }), ...(deps.clock ? { clock: deps.clock } : {}) });
+  if (client) {
+    const { officialImagesRepo, docsRepo, graphqlUrl } = config.github;
+    return new GitHubCatalogSource({
+      client,
+      officialImagesRepo,
+      docsRepo,
+      log: deps.log,
+      minRemaining: CATALOG_BUDGET_RESERVE,
+      detail: `${officialImagesRepo} + ${docsRepo} via ${new URL(graphqlUrl).host}`,
+    });
+  }
+  if (config.catalog.libraryDir) return new DirectoryCatalogSource(config.catalog.libraryDir);
+  return new BundledSnapshotSource(deps.root);
+}
