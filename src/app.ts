@@ -14,7 +14,7 @@ import { createAnnouncements, type Announcements, type AnnouncementsDeps } from 
 import type { CommandServices } from './services.js';
 import { StatusBoard } from './status.js';
 import type { Db } from './store/db.js';
-import { BundledSnapshotSource, DirectoryCatalogSource } from './catalog/dir-source.js';
+import { chooseCatalogSource } from './catalog/choose-source.js';
 import { CatalogService } from './catalog/service.js';
 import type { CatalogSource } from './catalog/source.js';
 import { HubClient } from './hub/client.js';
@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): App {
     createMetrics({ version: deps.version, adapters: () => status.adapters(), sources: () => status.sources(), now: () => clock.now() });
 
   const catalog = new CatalogService({
-    source: deps.catalogSource ?? catalogSourceFor(config),
+    source: deps.catalogSource ?? catalogSourceFor(config, { log, clock }),
     db: deps.db,
     log: log.child({ component: 'catalog' }),
     clock,
@@ -200,9 +200,6 @@ export function createApp(deps: AppDeps): App {
 }
 
 /** The catalog source config asks for: GitHub with a token, else a directory, else the bundled snapshot. */
-export function catalogSourceFor(config: Config): CatalogSource {
-  // TODO(upstream engineer, GitHub catalog source): when config.github.token is set, return a
-  // GitHubCatalogSource (src/catalog/github-source.ts) on config.github.graphqlUrl here.
-  if (config.catalog.libraryDir) return new DirectoryCatalogSource(config.catalog.libraryDir);
-  return new BundledSnapshotSource();
+export function catalogSourceFor(config: Config, deps: { log: Logger; clock: Clock }): CatalogSource {
+  return chooseCatalogSource(config, deps);
 }
