@@ -19,6 +19,12 @@ import { CatalogService } from './catalog/service.js';
 import type { CatalogSource } from './catalog/source.js';
 import { HubClient } from './hub/client.js';
 import type { HubLookup } from './hub/types.js';
+import { NotifyService } from './notify/service.js';
+import { PrService, type PrGraphQL } from './prs/service.js';
+import { FeedbackAnswers } from './feedback/answers.js';
+import { FeedbackService, type FeedbackTuning } from './feedback/service.js';
+import { FeedbackStore } from './feedback/store.js';
+import { createGitHubClient, type GitHubClient } from './github/client.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -39,6 +45,13 @@ export interface AppDeps {
   readonly metrics?: Metrics;
   /** Review/publish announcement sources (GitHub GraphQL, Docker Hub); absent = none polled. */
   readonly announcements?: Pick<AnnouncementsDeps, 'graphql' | 'hub' | 'tuning'>;
+  /** GitHub GraphQL for on-demand lookups (pr, prs, queue, when); default: the announcements' client. */
+  readonly github?: PrGraphQL;
+  /**
+   * Feedback filing. `github` defaults to deps.github when it can mutate, else a client built
+   * from config.github.token (no token = links only); `answers` to assets/feedback-answers.json.
+   */
+  readonly feedback?: { readonly github?: GitHubClient; readonly answers?: FeedbackAnswers; readonly tuning?: FeedbackTuning };
 }
 
 export interface App {
@@ -56,6 +69,12 @@ export interface App {
   httpPort(): number | undefined;
   /** Subscriptions, event pipeline, outbox worker, pollers. */
   readonly announcements: Announcements;
+  /** PR lookups and the release pipeline. */
+  readonly prs: PrService;
+  /** One-shot private notifications, checked on an interval while started. */
+  readonly notify: NotifyService;
+  /** Feedback routing and filing; its worker files confirmed reports while started. */
+  readonly feedback: FeedbackService;
 }
 
 /** Wires the parts together. Performs no I/O itself until start(). */
@@ -90,12 +109,70 @@ export function createApp(deps: AppDeps): App {
     ...(deps.http ? { http: deps.http } : {}),
     ...deps.announcements,
   });
+  const github = deps.github ?? deps.announcements?.graphql;
+  const prs = new PrService({
+    db: deps.db,
+    repo: config.github.officialImagesRepo,
+    pollSeconds: config.github.pollSeconds,
+    clock,
+    log: log.child({ component: 'prs' }),
+    ...(github ? { graphql: github } : {}),
+    hub,
+    catalog: () => catalog.get(),
+  });
+  const notify = new NotifyService({
+    db: deps.db,
+    outbox: announcements.pipeline.outbox,
+    kick: () => announcements.worker.kick(),
+    hub,
+    prState: (n) => prs.state(n),
+    clock,
+    log: log.child({ component: 'notify' }),
+    intervalMs: Math.min(config.github.pollSeconds, config.hub.pollSeconds) * 1000,
+  });
+  const feedbackGitHub =
+    deps.feedback?.github ??
+    (deps.github && 'mutate' in deps.github ? (deps.github as GitHubClient) : undefined) ??
+    (config.github.token ? createGitHubClient({ token: config.github.token, url: config.github.graphqlUrl, log: log.child({ component: 'github' }), clock }) : undefined);
+  const feedback = new FeedbackService({
+    store: new FeedbackStore(deps.db),
+    catalog,
+    answers: deps.feedback?.answers ?? FeedbackAnswers.fromFile(),
+    ...(feedbackGitHub ? { github: feedbackGitHub } : {}),
+    hub,
+    repos: { officialImages: config.github.officialImagesRepo, docs: config.github.docsRepo },
+    limits: { perUserPerDay: config.limits.feedbackPerUserPerDay, globalPerHour: config.limits.feedbackGlobalPerHour },
+    clock,
+    log: log.child({ component: 'feedback' }),
+    // The reporter hears about a report filed (or refused) after the confirm reply through the
+    // outbox, so the message survives a restart and is paced like every other post.
+    notify: (report, body, event) => {
+      announcements.pipeline.outbox.enqueue({
+        eventId: `feedback.${event}:${report.id}`,
+        channel: report.channelKey,
+        subscriptionId: null,
+        rule: `feedback report ${report.code} by ${report.reporter} (${event})`,
+        code: `f${report.code}`,
+        kind: 'feedback',
+        line: body,
+        state: 'pending',
+        occurredAt: clock.now(),
+        now: clock.now(),
+      });
+    },
+    afterNotify: () => announcements.worker.kick(),
+    ...(deps.feedback?.tuning ? { tuning: deps.feedback.tuning } : {}),
+  });
+  status.addDetails(() => feedback.details());
   const services: CommandServices = {
     status,
     commands: () => registry.all(),
     catalog,
     hub,
     announcements: announcements.service,
+    prs,
+    notify,
+    feedback,
   };
   const dispatcher = new Dispatcher({
     registry,
@@ -157,14 +234,17 @@ export function createApp(deps: AppDeps): App {
     status,
     metrics,
     announcements,
+    prs,
+    notify,
+    feedback,
     httpPort: () => httpPort,
     async start() {
       // Before the adapters: health answers (and /readyz names what is still connecting) while a
       // slow IRC or Slack connect is in progress.
       if (deps.http && config.http.port !== undefined) httpPort = await deps.http.listen(config.http.port, config.http.host);
-      // Loads the SQLite cache at once, then refreshes in the background; commands wait briefly
-      // for the first catalog when there is no cache yet.
-      catalog.start();
+      // Loads the SQLite cache at once, then refreshes in the background (a local source without
+      // a cache is awaited: about a second); commands wait briefly for a first catalog otherwise.
+      await catalog.start();
       accepting = true;
       // One platform being down must not block the others.
       const results = await Promise.allSettled(deps.adapters.map((a) => a.start(onMessage)));
@@ -173,6 +253,8 @@ export function createApp(deps: AppDeps): App {
       });
       // After the adapters, so the first announcements find them connected.
       announcements.start();
+      notify.start();
+      feedback.start();
       log.info({ adapters: deps.adapters.map((a) => a.platform) }, 'doi-bot started');
     },
     async stop(reason, deadlineMs = 8000) {
@@ -184,6 +266,8 @@ export function createApp(deps: AppDeps): App {
       const drained = await Promise.race([Promise.allSettled([...inFlight]).then(() => 'ok' as const), deadline]);
       if (drained === 'timeout') log.warn('stopping with messages still in flight');
       // Before the adapters close: the send in flight finishes; unsent rows wait for the next start.
+      await Promise.race([notify.stop(), deadline]);
+      await Promise.race([feedback.stop(Math.min(3000, deadlineMs)), deadline]);
       await announcements.stop(Math.min(3000, deadlineMs));
       await Promise.race([Promise.allSettled(deps.adapters.map((a) => a.stop(reason))), deadline]);
       await Promise.race([catalog.stop(), deadline]);

@@ -2,10 +2,12 @@
  * The service interfaces commands receive through CommandContext. Commands depend on these
  * shapes only; concrete implementations are wired in src/app.ts.
  */
-import type { AdapterStatus } from './core/chat.js';
+import type { AdapterStatus, InboundMessage, UserRef } from './core/chat.js';
+import type { RichText } from './core/richtext.js';
 import type { CommandDef } from './dispatch/command.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { HubLookup } from './hub/types.js';
+import type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer } from './prs/types.js';
 
 export interface DataSourceInfo {
   readonly name: string;
@@ -71,9 +73,53 @@ export interface CommandServices {
   readonly catalog?: CatalogLookup;
   /** Docker Hub tag facts; throws UpstreamError when Hub is unreachable. */
   readonly hub?: HubLookup;
+  /** Official-images PRs and the release pipeline (`pr`, `prs`, `queue`, `when`). */
+  readonly prs?: PrLookup;
+  /** One-shot private notifications (`notify ...`). */
+  readonly notify?: NotifyLookup;
+  /** Feedback routing and filing (`feedback`, `confirm`, `cancel`). */
+  readonly feedback?: FeedbackApi;
+}
+
+export type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer };
+
+export interface PrLookup {
+  /** "docker-library/official-images" */
+  readonly repo: string;
+  /** undefined: GitHub says there is no such PR. */
+  get(number: number): Promise<PrDetail | undefined>;
+  open(image?: string): Promise<PrListing>;
+  queue(): Promise<QueueInfo>;
+  when(image: string, version: string): Promise<WhenAnswer>;
+}
+
+export interface NotifyLookup {
+  add(user: UserRef, request: NotifyRequest): Promise<NotifyAddResult>;
+  list(user: UserRef): readonly NotificationInfo[];
+  cancel(user: UserRef, id: number): NotificationInfo | undefined;
 }
 
 export interface CatalogLookup {
   /** The current catalog; waits briefly for the first load, then throws a UserError. */
   get(): Promise<Catalog>;
+}
+
+/** What `feedback` asks for; the text is verbatim user input. */
+export interface FeedbackRequest {
+  readonly kind: 'image' | 'docs' | 'process';
+  /** As typed; may carry a tag ("python:3.13"). Required except for kind "process". */
+  readonly image?: string;
+  readonly text: string;
+  /** File even when a canned answer matches (--anyway). */
+  readonly anyway?: boolean;
+}
+
+/** Feedback routing and filing (issue 7); each method answers the asker. */
+export interface FeedbackApi {
+  propose(msg: InboundMessage, req: FeedbackRequest): Promise<RichText>;
+  confirm(msg: InboundMessage, code: string): Promise<RichText>;
+  /** `asAdmin`: may cancel anyone's report. */
+  cancel(msg: InboundMessage, code: string, asAdmin: boolean): RichText;
+  statusOf(msg: InboundMessage): RichText;
+  pending(): RichText;
 }

@@ -79,7 +79,7 @@ export function blobsQuery(count: number): string {
 
 const rateLimitWire = z.object({ cost: z.number(), remaining: z.number(), resetAt: z.string() }).nullish();
 
-const prNodeWire = z.object({
+export const prNodeWire = z.object({
   number: z.number().int().positive(),
   title: z.string(),
   url: z.string(),

@@ -1,0 +1,279 @@
+/**
+ * One-shot private notifications: "notify me when python:3.14.2 is published" and "notify me
+ * about pr 123" (fires when it is merged or closed). Stored in SQLite, so they survive restarts.
+ *
+ * Checked by polling on an interval: Docker Hub for pending tags (only those, fresh answers),
+ * and the PR's state (the events pipeline's snapshot while it is fresh, else a live query).
+ * Firing is exactly once: the notification is marked fired in the same transaction that queues
+ * the private message in the persistent outbox (UNIQUE(event_id, channel)); the outbox worker
+ * delivers it, retrying, after restarts too.
+ */
+import { channelKey, identityOf, type UserRef } from '../core/chat.js';
+import type { Clock } from '../core/clock.js';
+import { formatAge } from '../core/clock.js';
+import { UserError, errorMessage } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { rt, type RichText } from '../core/richtext.js';
+import { bashbrewArchOf } from '../catalog/arch.js';
+import type { HubLookup, HubTag } from '../hub/types.js';
+import type { OutboxStore } from '../outbox/outbox-store.js';
+import type { Db } from '../store/db.js';
+import type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail } from '../prs/types.js';
+
+export interface NotifyServiceOptions {
+  readonly db: Db;
+  readonly outbox: OutboxStore;
+  /** Wakes the outbox worker after a notification was queued. */
+  readonly kick: () => void;
+  readonly hub?: HubLookup;
+  /** A PR's current state (undefined: no such PR). */
+  readonly prState?: (number: number) => Promise<PrDetail | undefined>;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly intervalMs: number;
+  /** Pending notifications one person may hold. */
+  readonly maxPerUser?: number;
+  /** Hub requests per pass. */
+  readonly maxHubRequests?: number;
+}
+
+interface Row {
+  id: number;
+  kind: 'tag' | 'pr';
+  image: string | null;
+  tag: string | null;
+  pr_number: number | null;
+  identity: string;
+  target: string;
+  state: 'pending' | 'fired' | 'cancelled';
+  created_at: number;
+  fired_at: number | null;
+  outcome: string | null;
+}
+
+/** Platforms whose adapters deliver a message addressed to a person (IRC query, Slack DM). */
+const PRIVATE_PLATFORMS = new Set(['irc', 'slack', 'memory']);
+
+function describe(r: Pick<Row, 'kind' | 'image' | 'tag' | 'pr_number'>): string {
+  return r.kind === 'tag' ? `${r.image}:${r.tag} is published` : `PR #${r.pr_number} is merged or closed`;
+}
+
+function toInfo(r: Row): NotificationInfo {
+  return {
+    id: r.id,
+    kind: r.kind,
+    ...(r.image !== null ? { image: r.image } : {}),
+    ...(r.tag !== null ? { tag: r.tag } : {}),
+    ...(r.pr_number !== null ? { prNumber: r.pr_number } : {}),
+    createdAt: r.created_at,
+    state: r.state,
+    ...(r.fired_at !== null ? { firedAt: r.fired_at } : {}),
+    description: describe(r),
+  };
+}
+
+function hubUrl(image: string, tag: string): string {
+  return `https://hub.docker.com/_/${encodeURIComponent(image)}/tags?name=${encodeURIComponent(tag)}`;
+}
+
+function archList(tag: HubTag): string[] {
+  return [...new Set(tag.images.map((i) => bashbrewArchOf(i) ?? i.architecture))];
+}
+
+export class NotifyService {
+  readonly #o: NotifyServiceOptions;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake = new AbortController();
+  #chain: Promise<unknown> = Promise.resolve();
+  lastError: string | undefined;
+
+  constructor(opts: NotifyServiceOptions) {
+    this.#o = opts;
+  }
+
+  async add(user: UserRef, req: NotifyRequest): Promise<NotifyAddResult> {
+    const identity = identityOf(user);
+    if (!identity) throw new UserError('notify.unidentified', 'Notifications need a verified identity: log in to services (NickServ) first, then ask again.');
+    if (!PRIVATE_PLATFORMS.has(user.platform)) throw new UserError('notify.platform', 'I can only send private notifications on IRC and Slack.');
+    const now = this.#o.clock.now();
+    const existing = this.#find(identity, req);
+    if (existing) return { kind: 'exists', notification: toInfo(existing) };
+    const pending = this.#o.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM notifications WHERE identity = ? AND state = 'pending'").get(identity)!.n;
+    if (pending >= (this.#o.maxPerUser ?? 20)) {
+      throw new UserError('notify.too-many', `You already have ${pending} pending notifications; cancel some first ("notify list").`);
+    }
+
+    // Already happened? Say so now instead of storing something that fires at once.
+    if (req.kind === 'tag') {
+      if (!this.#o.hub) throw new UserError('notify.no-hub', 'Docker Hub is not configured here, so I cannot watch for publications.');
+      const tag = await this.#o.hub.getTag(req.image, req.tag, { maxAgeMs: 0 });
+      if (tag) return { kind: 'already', message: this.#publishedText(req.image, req.tag, tag, 'is already published') };
+    } else {
+      if (!this.#o.prState) throw new UserError('notify.no-github', 'GitHub access is not configured here, so I cannot watch pull requests.');
+      const pr = await this.#o.prState(req.number);
+      if (!pr) throw new UserError('notify.unknown-pr', `There is no PR #${req.number}.`);
+      if (pr.state !== 'OPEN') return { kind: 'already', message: this.#prText(pr, 'is already') };
+    }
+
+    const info = this.#o.db
+      .prepare(
+        `INSERT INTO notifications(kind, image, tag, pr_number, identity, target, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)
+         ON CONFLICT DO NOTHING`,
+      )
+      .run(req.kind, req.kind === 'tag' ? req.image : null, req.kind === 'tag' ? req.tag : null, req.kind === 'pr' ? req.number : null, identity, channelKey(user.platform, user.id), now);
+    const row = info.changes ? this.#byId(Number(info.lastInsertRowid)) : this.#find(identity, req);
+    if (!row) throw new Error('notification insert lost');
+    return { kind: info.changes ? 'created' : 'exists', notification: toInfo(row) };
+  }
+
+  /** Pending ones, then the last few that fired. */
+  list(user: UserRef): NotificationInfo[] {
+    const identity = identityOf(user);
+    if (!identity) return [];
+    return this.#o.db
+      .prepare<[string], Row>(
+        `SELECT * FROM (SELECT * FROM notifications WHERE identity = ?1 AND state = 'pending' ORDER BY id)
+         UNION ALL SELECT * FROM (SELECT * FROM notifications WHERE identity = ?1 AND state = 'fired' ORDER BY fired_at DESC LIMIT 5)`,
+      )
+      .all(identity)
+      .map(toInfo);
+  }
+
+  cancel(user: UserRef, id: number): NotificationInfo | undefined {
+    const identity = identityOf(user);
+    if (!identity) return undefined;
+    const row = this.#byId(id);
+    if (!row || row.identity !== identity || row.state !== 'pending') return undefined;
+    const changed = this.#o.db.prepare("UPDATE notifications SET state = 'cancelled' WHERE id = ? AND state = 'pending'").run(id).changes;
+    return changed ? toInfo({ ...row, state: 'cancelled' }) : undefined;
+  }
+
+  pending(): NotificationInfo[] {
+    return this.#rowsPending().map(toInfo);
+  }
+
+  // ---- checking ----
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = (async () => {
+      while (this.#running) {
+        await this.check().catch(() => undefined);
+        this.#wake = new AbortController();
+        await this.#o.clock.sleep(Math.round(this.#o.intervalMs * (0.8 + Math.random() * 0.4)), this.#wake.signal);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake.abort();
+    await this.#loop;
+    await this.#chain.catch(() => undefined);
+  }
+
+  /** One pass over the pending notifications; passes never overlap. */
+  check(): Promise<{ fired: number }> {
+    const run = this.#chain.then(
+      () => this.#checkInner(),
+      () => this.#checkInner(),
+    );
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async #checkInner(): Promise<{ fired: number }> {
+    const rows = this.#rowsPending();
+    let fired = 0;
+    let hubRequests = 0;
+    const hubSeen = new Map<string, HubTag | null>();
+    const prSeen = new Map<number, PrDetail | undefined>();
+    try {
+      for (const row of rows) {
+        if (row.kind === 'tag' && this.#o.hub) {
+          const key = `${row.image}:${row.tag}`;
+          if (!hubSeen.has(key)) {
+            if (hubRequests >= (this.#o.maxHubRequests ?? 30)) continue;
+            hubRequests++;
+            hubSeen.set(key, await this.#o.hub.getTag(row.image!, row.tag!, { maxAgeMs: 0 }));
+          }
+          const tag = hubSeen.get(key);
+          if (tag && this.#fire(row, this.#publishedText(row.image!, row.tag!, tag, 'is now published'), `published ${tag.digest ?? ''}`.trim())) fired++;
+        } else if (row.kind === 'pr' && this.#o.prState) {
+          const n = row.pr_number!;
+          if (!prSeen.has(n)) prSeen.set(n, await this.#o.prState(n));
+          const pr = prSeen.get(n);
+          if (pr && pr.state !== 'OPEN' && this.#fire(row, this.#prText(pr, 'was just'), pr.state.toLowerCase())) fired++;
+        }
+      }
+      this.lastError = undefined;
+    } catch (err) {
+      // Hub or GitHub trouble: what fired stays fired; the rest waits for the next pass.
+      this.lastError = errorMessage(err);
+      this.#o.log.warn({ err }, 'notification check failed; will retry');
+    }
+    if (fired) this.#o.kick();
+    return { fired };
+  }
+
+  /** Marks fired and queues the private message atomically; false when it fired already. */
+  #fire(row: Row, body: RichText, outcome: string): boolean {
+    const now = this.#o.clock.now();
+    const done = this.#o.db
+      .transaction(() => {
+        const changed = this.#o.db.prepare("UPDATE notifications SET state = 'fired', fired_at = ?, outcome = ? WHERE id = ? AND state = 'pending'").run(now, outcome.slice(0, 200), row.id).changes;
+        if (!changed) return false;
+        const line: RichText = { lines: [...body.lines, [rt.text(`(notification #${row.id}, asked ${formatAge(now - row.created_at)} ago; one-shot, now done)`)]] };
+        this.#o.outbox.enqueue({
+          eventId: `notify:${row.id}`,
+          channel: row.target,
+          subscriptionId: null,
+          rule: `one-shot notification #${row.id} requested by ${row.identity}: ${describe(row)}`,
+          code: `n${row.id.toString(36)}`,
+          kind: 'notify',
+          line,
+          state: 'pending',
+          occurredAt: now,
+          now,
+        });
+        return true;
+      })
+      .immediate();
+    if (done) this.#o.log.info({ notification: row.id, kind: row.kind }, 'notification fired');
+    return done;
+  }
+
+  #publishedText(image: string, tag: string, hub: HubTag, verb: string): RichText {
+    const arches = archList(hub);
+    const pushed = hub.tagLastPushed ?? hub.lastUpdated;
+    return rt.of(
+      rt.line(rt.bold(`${image}:${tag}`), ` ${verb} on Docker Hub`, arches.length ? ` (${arches.join(', ')})` : '', pushed !== undefined ? `, pushed ${formatAge(this.#o.clock.now() - pushed)} ago` : ''),
+      rt.line(...(hub.digest ? ['digest ', rt.code(hub.digest), ' '] : []), rt.link(hubUrl(image, tag))),
+    );
+  }
+
+  #prText(pr: PrDetail, verb: string): RichText {
+    const what = pr.state === 'MERGED' ? 'merged' : 'closed without merging';
+    const at = pr.state === 'MERGED' ? pr.mergedAt : pr.closedAt;
+    return rt.of(
+      rt.line(rt.bold(`PR #${pr.number}`), ` ${verb} ${what}${at !== undefined ? ` (${formatAge(this.#o.clock.now() - at)} ago)` : ''}: `, pr.title.slice(0, 200)),
+      rt.line(rt.link(pr.url)),
+    );
+  }
+
+  #rowsPending(): Row[] {
+    return this.#o.db.prepare<[], Row>("SELECT * FROM notifications WHERE state = 'pending' ORDER BY id").all();
+  }
+
+  #byId(id: number): Row | undefined {
+    return this.#o.db.prepare<[number], Row>('SELECT * FROM notifications WHERE id = ?').get(id);
+  }
+
+  #find(identity: string, req: NotifyRequest): Row | undefined {
+    return req.kind === 'tag'
+      ? this.#o.db.prepare<[string, string, string], Row>("SELECT * FROM notifications WHERE identity = ? AND kind = 'tag' AND image = ? AND tag = ? AND state = 'pending'").get(identity, req.image, req.tag)
+      : this.#o.db.prepare<[string, number], Row>("SELECT * FROM notifications WHERE identity = ? AND kind = 'pr' AND pr_number = ? AND state = 'pending'").get(identity, req.number);
+  }
+}
