@@ -351,7 +351,8 @@ export class IrcAdapter implements ChatAdapter {
     client.on('quit', (ev) => this.#accounts.forget(ev.nick));
     client.on('nick', (ev) => {
       this.#accounts.rename(ev.nick, ev.new_nick);
-      if (ircLower(ev.new_nick) === ircLower(this.#s.nick) && this.#isMe(ev.new_nick)) this.#nickRecovered();
+      // The library updates its own nick only after this event, so `ev.nick` is still "me" here.
+      if (this.#isMe(ev.nick) && ircLower(ev.new_nick) === ircLower(this.#s.nick)) this.#nickRecovered();
     });
     client.on('account', (ev) => this.#accounts.set(ev.nick, ev.account));
     client.on('invite', (ev) => this.#onInvite(ev.nick, ev.invited, ev.channel));
@@ -398,6 +399,11 @@ export class IrcAdapter implements ChatAdapter {
         if (offline.includes(ircLower(this.#s.nick)) && !this.#isMe(this.#s.nick)) this.#control(`NICK ${this.#s.nick}`);
         return true;
       }
+      case '432':
+      case '437':
+        // Erroneous or held nick (services keep a regained nick held for a while): like 433.
+        if (this.#state !== 'registered') this.#onNickInUse(client, p[1] ?? this.#s.nick);
+        return true;
       case '404':
         this.#log.warn({ channel: p[1], reason: p[p.length - 1] }, 'irc cannot send to channel');
         return true;
@@ -468,6 +474,12 @@ export class IrcAdapter implements ChatAdapter {
 
   #onNickInUse(client: Client, nick: string): void {
     if (this.#state === 'registered') return; // a regain attempt failed; the timer tries again
+    if (this.#altIndex >= 5) {
+      this.#lastError = `no usable nick (last tried ${safe(nick)})`;
+      this.#problems.set('nick', `the server refused nick ${this.#s.nick} and 5 alternates`);
+      client.connection.end();
+      return;
+    }
     const alternates = [`${this.#s.nick}_`, `${this.#s.nick}__`];
     const next = alternates[this.#altIndex] ?? `${this.#s.nick.slice(0, 12)}${randomBytes(2).readUInt16BE() % 1000}`;
     this.#altIndex++;

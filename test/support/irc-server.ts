@@ -161,7 +161,7 @@ loadmodule "modules/nickserv/main";
 loadmodule "modules/nickserv/register";
 loadmodule "modules/nickserv/identify";
 loadmodule "modules/nickserv/info";
-loadmodule "modules/nickserv/regain";
+loadmodule "modules/nickserv/enforce";
 loadmodule "modules/nickserv/help";
 loadmodule "modules/saslserv/main";
 loadmodule "modules/saslserv/plain";
