@@ -2,6 +2,7 @@ import type { CommandDef } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
 import { about, status } from './about.js';
 import { help } from './help.js';
+import { cancel, confirm, feedback, feedbackPending, feedbackStatus } from './feedback.js';
 import { image } from './image.js';
 import { catalogQuestions } from './catalog-freeform.js';
 import { search } from './search.js';
@@ -11,9 +12,13 @@ import { subscribe } from './subscribe.js';
 import { subscriptions } from './subscriptions.js';
 import { unsubscribe } from './unsubscribe.js';
 import { why } from './why.js';
+import { pr, prsCommand, queue } from './pr.js';
+import { prReference, whenQuestion } from './pr-freeform.js';
+import { when } from './when.js';
+import { notify } from './notify.js';
 
 /** Every command the bot knows. Order is the order `help` lists them in. */
-export const allCommands: readonly CommandDef[] = [help, about, status, image, tags, tag, arches, search, subscriptions, subscribe, unsubscribe, why];
+export const allCommands: readonly CommandDef[] = [help, about, status, image, tags, tag, arches, search, pr, prsCommand, queue, when, notify, subscriptions, subscribe, unsubscribe, why, feedback, feedbackStatus, feedbackPending, confirm, cancel];
 
 /** Tried in order for addressed text that is not a command. */
-export const freeformHandlers: readonly FreeformHandler[] = [catalogQuestions];
+export const freeformHandlers: readonly FreeformHandler[] = [prReference, whenQuestion, catalogQuestions];

@@ -14,7 +14,7 @@ import { createAnnouncements, type Announcements, type AnnouncementsDeps } from 
 import type { CommandServices } from './services.js';
 import { StatusBoard } from './status.js';
 import type { Db } from './store/db.js';
-import { chooseCatalogSource } from './catalog/choose-source.js';
+import { chooseCatalogSource, githubClientFromConfig } from './catalog/choose-source.js';
 import { CatalogService } from './catalog/service.js';
 import type { CatalogSource } from './catalog/source.js';
 import { HubClient } from './hub/client.js';
@@ -24,7 +24,7 @@ import { PrService, type PrGraphQL } from './prs/service.js';
 import { FeedbackAnswers } from './feedback/answers.js';
 import { FeedbackService, type FeedbackTuning } from './feedback/service.js';
 import { FeedbackStore } from './feedback/store.js';
-import { createGitHubClient, type GitHubClient } from './github/client.js';
+import type { GitHubClient } from './github/client.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -133,7 +133,7 @@ export function createApp(deps: AppDeps): App {
   const feedbackGitHub =
     deps.feedback?.github ??
     (deps.github && 'mutate' in deps.github ? (deps.github as GitHubClient) : undefined) ??
-    (config.github.token ? createGitHubClient({ token: config.github.token, url: config.github.graphqlUrl, log: log.child({ component: 'github' }), clock }) : undefined);
+    githubClientFromConfig(config, { log: log.child({ component: 'github' }), clock });
   const feedback = new FeedbackService({
     store: new FeedbackStore(deps.db),
     catalog,
