@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { normaliseImageName, splitImageRef } from '../src/catalog/catalog.js';
+import { UserError } from '../src/core/errors.js';
+import { defineCommand } from '../src/dispatch/command.js';
+import { normaliseVersion } from '../src/prs/pure.js';
+import { prsOf } from './pr.js';
+import { oneLine, renderWhen } from './pr-render.js';
+
+const USAGE = 'when <image> <version> (for example: when python 3.14.2)';
+
+export const when = defineCommand({
+  name: 'when',
+  summary: 'Where a new version is on its way: source repo, official-images PR, Docker Hub per architecture, with an estimate',
+  usage: USAGE,
+  access: 'anyone',
+  args: z.array(z.string().max(200)).min(1).max(2),
+  timeoutMs: 20_000,
+  async run(ctx, words) {
+    const prs = prsOf(ctx);
+    const ref = words.length === 1 ? splitImageRef(words[0]!) : { image: words[0]!, tag: words[1] };
+    const image = normaliseImageName(ref.image);
+    if (!image) throw new UserError('when.bad-image', `"${oneLine(ref.image, 60)}" is not an image name. Usage: ${USAGE}`);
+    if (ref.tag === undefined) throw new UserError('when.no-version', `Which version of ${image}? Usage: ${USAGE}`);
+    const version = normaliseVersion(ref.tag);
+    if (!version) throw new UserError('when.bad-version', `"${oneLine(ref.tag, 60)}" does not look like a version number. Usage: ${USAGE}`);
+    return renderWhen(await prs.when(image, version), prs.repo, ctx.clock.now());
+  },
+});
