@@ -30,6 +30,7 @@ export class DirectoryCatalogSource implements CatalogSource {
   readonly name: string;
   readonly detail: string;
   readonly dir: string;
+  readonly local = true;
   readonly #dataDate: number | undefined;
 
   constructor(dir: string, opts: DirectorySourceOptions = {}) {
@@ -112,6 +113,7 @@ export interface SnapshotInfo {
  */
 export class BundledSnapshotSource implements CatalogSource {
   readonly name = 'bundled snapshot';
+  readonly local = true;
   readonly dir: string;
   #info: SnapshotInfo | undefined;
   #inner: DirectoryCatalogSource | undefined;

@@ -17,6 +17,8 @@ export interface CatalogServiceOptions {
   readonly firstLoadWaitMs?: number;
 }
 
+const LOCAL_FIRST_LOAD_WAIT_MS = 30_000;
+
 export type RefreshOutcome = 'updated' | 'unchanged' | 'failed';
 
 interface CacheRow {
@@ -70,10 +72,24 @@ export class CatalogService {
     throw new UserError('catalog.loading', `The image catalog is still loading from ${this.#o.source.name}; try again in a moment${why}.`);
   }
 
-  /** Loads the cache, then refreshes now and every refreshMs until stop(). */
-  start(): void {
+  /** Resolves when a catalog is loaded (from the cache or the source), or after `ms`. */
+  async waitForFirstLoad(ms: number): Promise<boolean> {
+    if (this.#catalog) return true;
+    const stop = new AbortController();
+    await Promise.race([this.#firstLoad, this.#o.clock.sleep(ms, stop.signal)]);
+    stop.abort();
+    return this.#catalog !== undefined;
+  }
+
+  /**
+   * Loads the cache, then refreshes now and every refreshMs until stop(). Resolves at once,
+   * except for a local source with no cache: that loads in about a second, so it is awaited
+   * (bounded), and the first questions (a piped console, a fresh install) get answers rather
+   * than "still loading".
+   */
+  async start(): Promise<void> {
     if (this.#loop) return;
-    this.loadCached();
+    const cached = this.loadCached();
     const stop = (this.#stop = new AbortController());
     this.#loop = (async () => {
       while (!stop.signal.aborted) {
@@ -81,6 +97,7 @@ export class CatalogService {
         await this.#o.clock.sleep(this.#o.refreshMs, stop.signal);
       }
     })();
+    if (!cached && this.#o.source.local) await this.waitForFirstLoad(LOCAL_FIRST_LOAD_WAIT_MS);
   }
 
   async stop(): Promise<void> {

@@ -22,6 +22,8 @@ export interface CatalogSource {
   readonly name: string;
   /** Human detail for `about`: URL, path, snapshot commit. */
   readonly detail: string;
+  /** Reads local files (directory, bundled snapshot): cheap and fast, so startup may wait for it. */
+  readonly local?: boolean;
   /**
    * The current files, or null when they are unchanged since `knownRevision` (sources check
    * this cheaply, e.g. by tree oid, before fetching any blob). Throws UpstreamError.

@@ -27,7 +27,9 @@ function tempDir(prefix: string): string {
 function openDb(file: string): Db {
   const db = openDatabase(file);
   migrate(db, readMigrations(join(projectRoot(), 'migrations')));
-  cleanups.push(() => db.close());
+  cleanups.push(() => {
+    db.close();
+  });
   return db;
 }
 
@@ -139,7 +141,7 @@ describe('CatalogService with a directory source and a SQLite file', () => {
   it('refreshes on its interval once started, and stops cleanly', async () => {
     const counting = new ControlledSource(new DirectoryCatalogSource(checkout(['redis'])));
     const svc = service(counting, openDb(join(tempDir('doibot-db-'), 'bot.sqlite3')), 50);
-    svc.start();
+    await svc.start();
     await expect.poll(() => counting.fetches, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
     await svc.stop();
     const after = counting.fetches;

@@ -1,0 +1,217 @@
+/**
+ * The catalog commands end to end: a MemoryAdapter message -> createApp's dispatcher -> the
+ * catalog built from the bundled snapshot (real manifests) and a temp SQLite file -> Docker Hub
+ * through the real HubClient over HTTP to the local fake Hub -> the reply the adapter sent.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
+import { allCommands, freeformHandlers } from '../../../commands/index.js';
+import { createApp, type App } from '../../../src/app.js';
+import { configSchema } from '../../../src/config/schema.js';
+import { systemClock } from '../../../src/core/clock.js';
+import { silentLogger } from '../../../src/core/log.js';
+import { projectRoot } from '../../../src/paths.js';
+import { openDatabase, type Db } from '../../../src/store/db.js';
+import { migrate, readMigrations } from '../../../src/store/migrate.js';
+import { startFakeHub, type FakeHub } from '../../support/fake-hub.js';
+
+let hub: FakeHub;
+let app: App;
+let db: Db;
+let chat: MemoryAdapter;
+let dir: string;
+
+const DAY = 86_400_000;
+const isoDaysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+beforeAll(async () => {
+  hub = await startFakeHub();
+  dir = mkdtempSync(join(tmpdir(), 'doibot-catalog-e2e-'));
+  db = openDatabase(join(dir, 'bot.sqlite3'));
+  migrate(db, readMigrations(join(projectRoot(), 'migrations')));
+  chat = new MemoryAdapter('memory');
+  app = createApp({
+    // The bundled snapshot is the default source: no GitHub token, no library dir.
+    config: configSchema.parse({ hub: { url: hub.url } }),
+    db,
+    log: silentLogger(),
+    clock: systemClock,
+    version: '0.0.0-test',
+    adapters: [chat],
+    commands: allCommands,
+    freeform: freeformHandlers,
+  });
+  await app.start();
+});
+
+afterAll(async () => {
+  await app.stop('test over');
+  db.close();
+  await hub.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await hub.faults.acceptConnections();
+  hub.faults.clear();
+});
+
+/** Sends one line as an identified user and returns the bot's answer text. */
+async function ask(text: string): Promise<string> {
+  const before = chat.sent.length;
+  await chat.inject(text);
+  expect(chat.sent.length).toBe(before + 1);
+  return chat.sent.at(-1)!.text;
+}
+
+describe('catalog commands on real manifests', () => {
+  it('tags: lists real tags, capped with "and N more", and filters with a glob', async () => {
+    const all = await ask('tags python');
+    expect(all).toMatch(/^python has 128 tags: 3\.15\.0rc1-trixie, /);
+    expect(all).toMatch(/ and 88 more\./);
+    expect(all).toContain('Shared tags (multi-platform, several entries): ');
+    const alpine = await ask('tags node *-alpine');
+    expect(alpine).toMatch(/^node tags matching "\*-alpine" \(\d+\): /);
+    expect(alpine).toContain('22-alpine');
+    expect(alpine).not.toContain('22-bookworm');
+    expect(await ask('tags node *-nosuch')).toMatch(/^No node tag matches "\*-nosuch"/);
+  });
+
+  it('image: description, counts, maintainers and where issues go', async () => {
+    const text = await ask('image hello-world');
+    expect(text).toContain('hello-world: Hello World! (an example of minimal Dockerization)');
+    expect(text).toContain('3 tags in 3 entries plus 2 shared (latest, nanoserver)');
+    expect(text).toContain('windows-amd64');
+    expect(text).toContain('Issues: https://github.com/docker-library/hello-world/issues');
+  });
+
+  it('image: images whose issues go outside GitHub link to their tracker', async () => {
+    expect(await ask('image ubuntu')).toContain('Issues: https://bugs.launchpad.net/cloud-images');
+    expect(await ask('image solr')).toContain('Issues: https://solr.apache.org/community.html#mailing-lists-chat');
+    expect(await ask('image archlinux')).toContain('Issues: https://gitlab.archlinux.org/archlinux/archlinux-docker/issues');
+    expect(await ask('image openjdk')).toMatch(/Deprecated: /);
+  });
+
+  it('tag: a shared tag spanning Linux and Windows entries, with Hub digest and push age', async () => {
+    hub.world.setTag('hello-world', 'latest', {
+      digest: digest('a'),
+      lastUpdated: isoDaysAgo(3),
+      images: [
+        { architecture: 'amd64', os: 'linux', digest: digest('1') },
+        { architecture: 'arm64', variant: 'v8', os: 'linux', digest: digest('2') },
+        { architecture: 'amd64', os: 'windows', digest: digest('3') },
+      ],
+    });
+    const text = await ask('tag hello-world:latest');
+    expect(text).toContain('hello-world:latest is a shared tag: one multi-platform name for 3 entries (linux, nanoserver-ltsc2025, nanoserver-ltsc2022).');
+    expect(text).toMatch(/Docker Hub: sha256:aaaaaaaaaaaa, last pushed 3d ago \(\d{4}-\d\d-\d\d\), 3 of 10 architectures published \(waiting for arm32v5, /);
+    expect(await ask('tag hello-world latest')).toBe(text);
+  });
+
+  it('tag: per-arch overrides decide the build link (ubuntu builds amd64 from its own commit on Launchpad)', async () => {
+    hub.world.setTag('ubuntu', 'jammy', { digest: digest('b'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('4') }] });
+    const text = await ask('tag ubuntu:jammy');
+    expect(text).toContain('ubuntu:jammy is the same image as ubuntu:22.04, ubuntu:jammy-20260810.');
+    expect(text).toContain('Built from OCI index at fa42be9 <https://git.launchpad.net/cloud-images/+oci/ubuntu-base/tree/oci/index.json?h=dist-jammy-amd64-20260810-de4064a9&id=de4064a9284ec1e37b7c260b5e19f0c53e0b7aef>.');
+  });
+
+  it('arches: published with digest and age / supported but not yet published / not supported', async () => {
+    hub.world.setTag('node', '22-alpine', {
+      digest: digest('c'),
+      lastUpdated: isoDaysAgo(2),
+      images: [
+        { architecture: 'amd64', os: 'linux', digest: digest('5'), lastPushed: isoDaysAgo(2) },
+        { architecture: 'arm64', variant: 'v8', os: 'linux', digest: digest('6'), lastPushed: isoDaysAgo(1) },
+        { architecture: 'unknown', os: 'unknown', digest: digest('7') },
+      ],
+    });
+    const text = await ask('arches node:22-alpine');
+    expect(text.split('\n')).toEqual([
+      'Published: amd64 (sha256:555555555555, 2d ago), arm64v8 (sha256:666666666666, 24h ago)',
+      'Supported, not yet published: arm32v6, arm32v7, s390x',
+      'Not supported: arm32v5, i386, mips64le, ppc64le, riscv64, windows-amd64',
+    ]);
+  });
+
+  it('arches: a Windows-only entry supports only windows-amd64', async () => {
+    const text = await ask('arches python:3.14-windowsservercore-ltsc2025');
+    expect(text).toContain('python:3.14-windowsservercore-ltsc2025 is not on Docker Hub yet');
+    expect(text).toContain('Supported, not yet published: windows-amd64');
+    expect(text).toContain('Not supported: amd64, arm32v5, arm32v6, arm32v7, arm64v8, i386, mips64le, ppc64le, riscv64, s390x');
+  });
+
+  it('tag: in the manifest but not on Hub yet', async () => {
+    expect(await ask('tag python:3.15-rc-alpine')).toContain('Not on Docker Hub yet: python:3.15-rc-alpine is in the manifest but has not been published.');
+  });
+
+  it('when Hub is unreachable the answer still comes from the manifests and says Hub data is missing', async () => {
+    await hub.faults.refuseConnections();
+    const tag = await ask('tag python:3.13-slim');
+    expect(tag).toContain('python:3.13-slim is the same image as ');
+    expect(tag).toContain('Docker Hub data missing (Docker Hub is unreachable); the answer above is from the manifest.');
+    const arches = await ask('arches python:3.13-slim');
+    expect(arches).toContain('per the manifest');
+    expect(arches).toContain('Docker Hub data missing');
+  });
+
+  it('typos get "did you mean"; unknown images and tags get a clear answer', async () => {
+    expect(await ask('image pyhton')).toBe('No official image "pyhton". Did you mean python or photon?');
+    expect(await ask('tags postgresql')).toMatch(/^No official image "postgresql". Did you mean postgres/);
+    expect(await ask('image zzzzqqqq')).toBe('No official image "zzzzqqqq". Try "search zzzzqqqq" to look for one.');
+    expect(await ask('tag python:3.13-slm')).toMatch(/^python has no tag "3\.13-slm"\. Did you mean python:3\.13-slim/);
+    expect(await ask('tag python')).toMatch(/^Which tag of python\? Usage: tag <name>:<tag>/);
+    expect(await ask(`image ${'x'.repeat(5000)}`)).toMatch(/^No official image "x{60}…"/);
+  });
+
+  it('a tag that left the manifest but is still on Hub is called unmaintained', async () => {
+    hub.world.setTag('python', '2.7', { digest: digest('d'), lastUpdated: isoDaysAgo(2000), images: [{ architecture: 'amd64', os: 'linux', digest: digest('8') }] });
+    expect(await ask('tag python:2.7')).toMatch(/^python:2\.7 is not in the current manifest, so it is no longer maintained or updated; Docker Hub still serves it \(last pushed 2000d ago\)\./);
+  });
+
+  it('search: names first, then descriptions', async () => {
+    const text = await ask('search sql');
+    expect(text.split('\n')[0]).toMatch(/^\d+ images match "sql":$/);
+    expect(text).toContain('mysql: MySQL is a widely used');
+    expect(text).toContain('postgres');
+    expect(await ask('search qqqqzzzz')).toBe('No official image matches "qqqqzzzz".');
+  });
+});
+
+describe('free-form catalog questions', () => {
+  it('"does node:22-alpine run on arm64?" answers yes with the digest, then the breakdown', async () => {
+    hub.world.setTag('node', '22-alpine', {
+      digest: digest('c'),
+      images: [{ architecture: 'arm64', variant: 'v8', os: 'linux', digest: digest('6'), lastPushed: isoDaysAgo(1) }],
+    });
+    const text = await ask('does node:22-alpine run on arm64?');
+    expect(text.split('\n')[0]).toBe('Yes: node:22-alpine is published for arm64v8 (sha256:666666666666, 24h ago).');
+    expect(await ask('does node:22-alpine run on i386?')).toMatch(/^No: node:22-alpine is not built for i386\./);
+  });
+
+  it('"what is python:3 right now?" answers like tag; "when was nginx last published?" uses latest', async () => {
+    expect(await ask('what is python:3 right now?')).toMatch(/^python:3 is a shared tag: one multi-platform name for 3 entries \(3\.14\.7-trixie, /);
+    hub.world.setTag('nginx', 'latest', { digest: digest('e'), lastUpdated: isoDaysAgo(5), images: [{ architecture: 'amd64', os: 'linux', digest: digest('9') }] });
+    const text = await ask('when was nginx last published?');
+    expect(text).toMatch(/^nginx:latest is the same image as nginx:1\.31\.4, /);
+    expect(text).toContain('last pushed 5d ago');
+  });
+
+  it('"which tags does postgres have?" lists tags; "what is traefik?" describes the image', async () => {
+    expect(await ask('which tags does postgres have?')).toMatch(/^postgres has 72 tags: /);
+    expect(await ask('what is traefik?')).toMatch(/^traefik: /);
+  });
+
+  it('leaves "when will ... available" questions and text naming no image alone', async () => {
+    expect(await ask('when will python 3.15 be available?')).toMatch(/^Unknown command "when"/);
+    expect(await ask('hello there, how are you?')).toMatch(/^Unknown command "hello"/);
+  });
+
+  it('status shows the catalog source and its age', async () => {
+    const text = await ask('status');
+    expect(text).toMatch(/catalog \(bundled snapshot\): docker-library\/official-images@37079fb \+ docker-library\/docs@c4a9ba4, 144 images, 9474 tags, data from 2026-08-2\d/);
+  });
+});
