@@ -2,7 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { UpstreamError } from '../../src/core/errors.js';
 import { HubClient, retryAfterMs, type HubRequestEvent } from '../../src/hub/client.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bashbrewArchOf } from '../../src/catalog/arch.js';
+import { projectRoot } from '../../src/paths.js';
 import { startFakeHub, type FakeHub } from '../support/fake-hub.js';
+import { seedHubFromManifests } from '../support/hub-seed.js';
 
 const DIGEST = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 
@@ -203,5 +208,27 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(new Headers({ 'x-retry-after': String(now / 1000 + 12) }), now)).toBe(12_000);
     expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
     expect(retryAfterMs(new Headers(), now)).toBeUndefined();
+  });
+});
+
+describe('the fake Hub seeded from real manifests', () => {
+  const libraryDir = join(projectRoot(), 'assets/snapshot/library');
+
+  it('publishes every tag of an image on the architectures its manifest lists', async () => {
+    seedHubFromManifests(hub.world, libraryDir, ['hello-world', 'python'], '2026-08-22T00:00:00.000Z');
+    // Independent count: every Tags/SharedTags item of the manifest text.
+    const text = readFileSync(join(libraryDir, 'python'), 'utf8');
+    const expected = new Set(
+      [...text.matchAll(/^(?:Tags|SharedTags):(.*)$/gm)].flatMap((m) => m[1]!.split(',').map((t) => t.trim())).filter(Boolean),
+    );
+    const c = client();
+    const listed = await c.listTags('python', { maxPages: 50 });
+    expect(new Set(listed.map((t) => t.name))).toEqual(expected);
+
+    const latest = await c.getTag('hello-world', 'latest');
+    const arches = new Set(latest!.images.map((i) => bashbrewArchOf(i)));
+    expect(arches.has('windows-amd64')).toBe(true);
+    expect(arches.has('arm64v8')).toBe(true);
+    expect(arches.has(undefined)).toBe(false);
   });
 });
