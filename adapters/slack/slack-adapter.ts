@@ -127,6 +127,31 @@ export class SlackAdapter implements ChatAdapter {
 
   async start(onMessage: (msg: InboundMessage) => Promise<void>): Promise<void> {
     this.#onMessage = onMessage;
+    try {
+      await this.#boot();
+    } catch (err) {
+      // Slack unreachable at start-up is no reason to give up: keep trying in the background.
+      // A rejected token is (ConfigError), and the caller hears about it.
+      if (!(err instanceof UpstreamError && err.retryable)) throw err;
+      this.#log.warn({ err: errorMessage(err) }, 'slack not reachable at start: retrying');
+      runDetached(this.#log, 'slack start', () => this.#bootLoop());
+    }
+  }
+
+  async #bootLoop(): Promise<void> {
+    for (let attempt = 0; !this.#stopController.signal.aborted; attempt++) {
+      await this.#clock.sleep(Math.min(this.#reconnectBaseMs * 2 ** attempt, 60_000), this.#stopController.signal);
+      if (this.#stopController.signal.aborted) return;
+      try {
+        await this.#boot();
+        return;
+      } catch (err) {
+        if (!(err instanceof UpstreamError && err.retryable)) return;
+      }
+    }
+  }
+
+  async #boot(): Promise<void> {
     const self = await this.#authTest();
     this.#self = self;
     const receiver: Receiver = this.mode === 'socket' ? this.#socketReceiver() : this.#httpReceiver!;

@@ -260,8 +260,9 @@ describe('Slack in Socket Mode, end to end through createApp', () => {
     expect(im.params.users).toBe('U0REPORTER');
     const reply = await fake.waitForCall('chat.postMessage');
     expect(reply.params.channel).toBe('DU0REPORTER');
-    // No feedback command exists yet: the dispatcher names the command it was given.
-    expect(shown(reply)).toContain('feedback');
+    // The submission reached the dispatcher as a feedback command about python, in the DM.
+    expect(shown(reply)).toMatch(/python/);
+    expect(shown(reply)).not.toMatch(/Unknown command/);
     expect(fake.violations).toEqual([]);
   });
 
@@ -320,6 +321,18 @@ describe('Slack start-up problems', () => {
     expect(status.connected).toBe(false);
     expect(status.problems?.join()).toMatch(/SLACK_APP_TOKEN was rejected by Slack \(invalid_auth\)/);
     expect(fake.callsOf('apps.connections.open')).toHaveLength(1);
+  });
+
+  it('keeps trying when Slack is unreachable at start, and connects when it is back', async () => {
+    fake = await startFakeSlack();
+    fake.failNext('auth.test', 'service_unavailable', 2);
+    bot = await startSlackBot({ fake, noWait: true });
+    expect(bot.adapter.status().problems?.join()).toMatch(/cannot reach Slack: service_unavailable/);
+    await eventually(() => bot!.adapter.status().connected, 5000, 'connected after two failed auth.test calls');
+    expect(fake.callsOf('auth.test')).toHaveLength(3);
+    expect(bot.adapter.status().problems ?? []).toEqual([]);
+    fake.sendEvent(mention('testwho', '1700000009.000001'));
+    await fake.waitForCall('chat.postMessage');
   });
 
   it('keeps retrying the socket while Slack is merely failing, and connects when it recovers', async () => {
