@@ -133,7 +133,7 @@ export class PrService {
       const prs = rows
         .map((r) => detailFromSnapshot(JSON.parse(r.snapshot) as PrSnapshot, r.recorded_at))
         .filter((p) => !image || p.images.includes(image))
-        .sort((a, b) => b.updatedAt - a.updatedAt);
+        .sort((a, b) => b.updatedAt - a.updatedAt || b.number - a.number);
       return { prs, complete: true, source: 'snapshot', asOf: this.#lastPoll() ?? now };
     }
     try {
