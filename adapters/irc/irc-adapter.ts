@@ -313,6 +313,8 @@ export class IrcAdapter implements ChatAdapter {
     }));
     const tap = this.#o.wireTap;
     if (tap) client.on('raw', (ev) => tap(ev.line.startsWith('AUTHENTICATE ') ? 'AUTHENTICATE [redacted]' : ev.line, ev.from_server));
+    // Replies are small writes; with Nagle on, a second line waits for the server's delayed ACK.
+    client.on('socket connected', () => client.connection.transport?.socket?.setNoDelay?.(true));
     client.on('registered', (ev) => this.#onRegistered(client, ev.nick));
     client.on('nick in use', (ev) => this.#onNickInUse(client, ev.nick));
     client.on('close', () => this.#onClose(client));

@@ -154,6 +154,7 @@ declare module 'irc-framework' {
     'socket close': [unknown];
     'socket error': [unknown];
     'ping timeout': [];
+    'socket connected': [];
     raw: [{ line: string; from_server: boolean }];
   }
 
@@ -162,7 +163,11 @@ declare module 'irc-framework' {
     readonly connected: boolean;
     readonly user: { nick: string };
     readonly network: NetworkInfo;
-    readonly connection: { end(data?: string, hadError?: boolean): void };
+    readonly connection: {
+      end(data?: string, hadError?: boolean): void;
+      /** The net transport's socket (a TLS or plain net.Socket) once connected. */
+      readonly transport?: { readonly socket?: { setNoDelay?(noDelay: boolean): unknown } | null } | null;
+    };
     connect(options?: ClientOptions): void;
     use(fn: (client: Client, raw: MiddlewareStack<RawMiddleware>, parsed: unknown) => void): this;
     /** Writes one line as given; the caller owns its safety. */
