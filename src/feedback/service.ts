@@ -127,7 +127,7 @@ export class FeedbackService implements FeedbackApi {
     const text = cleanText(req.text).trim();
     if (msg.text.length > DISPATCHER_INPUT_MAX || [...text].length > TEXT_MAX) {
       return rt.of(
-        `That report is too long (${[...cleanText(req.text)].length.toLocaleString('en')} characters; the limit is ${TEXT_MAX.toLocaleString('en')}). Nothing was filed. Please shorten it, or put logs in a gist and send the link.`,
+        `That report is too long (${Math.max(msg.text.length, [...text].length).toLocaleString('en')} characters; the limit is ${TEXT_MAX.toLocaleString('en')}). Nothing was filed. Please shorten it, or put logs in a gist and send the link.`,
       );
     }
     if ([...firstLine(text)].length < 10) {
