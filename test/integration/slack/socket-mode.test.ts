@@ -82,6 +82,12 @@ describe('Slack in Socket Mode, end to end through createApp', () => {
     const pub = await fake.waitForResponse((r) => r.id === 'r2');
     expect(pub.body.response_type).toBe('in_channel');
     expect(String(pub.body.text)).toMatch(/doi-bot/);
+    // A real catalog command, as the issue asks: `/doi tag python:3`.
+    fake.sendSlashCommand({ text: 'tag python:3' });
+    const tag = await fake.waitForResponse((r) => r.id === 'r3', 10_000);
+    expect(String(tag.body.text)).toMatch(/python:3/);
+    expect(String(tag.body.text)).not.toMatch(/Unknown command/);
+
     // The slash command answers never go through chat.postMessage.
     expect(fake.callsOf('chat.postMessage')).toEqual([]);
     expect(fake.violations).toEqual([]);
