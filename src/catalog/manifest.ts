@@ -211,7 +211,7 @@ function parseInner(image: string, text: string, errors: ErrorSink): ManifestPar
     }
     const draft = cloneDraft(global);
     applyParagraph(draft, paragraph, global);
-    const entry = validateEntry(draft, paragraph, errors);
+    const entry = validateEntry(draft, paragraph, globalMaintainers, errors);
     if (!entry) continue;
     if (!checkDuplicates(entry, entries, tagOwner, sharedTagOwner, errors)) continue;
 
@@ -430,7 +430,7 @@ function checkArchitectures(d: Draft, errors: ErrorSink): boolean {
   return ok;
 }
 
-function validateEntry(d: Draft, p: Paragraph, errors: ErrorSink): ManifestEntry | undefined {
+function validateEntry(d: Draft, p: Paragraph, globalMaintainers: readonly Maintainer[], errors: ErrorSink): ManifestEntry | undefined {
   const before = errors.list.length;
   const at = (key: string) => d.lines.get(key) ?? p.line;
 
@@ -445,7 +445,8 @@ function validateEntry(d: Draft, p: Paragraph, errors: ErrorSink): ManifestEntry
   checkArchitectures(d, errors);
   if (errors.list.length > before) return undefined;
   // A malformed maintainer is reported but does not hide the entry's tags from answers.
-  const maintainers = parseMaintainers(d.maintainers, at('Maintainers'), errors);
+  // Most entries only inherit the global maintainers, which are parsed once.
+  const maintainers = p.fields.has('Maintainers') ? parseMaintainers(d.maintainers, at('Maintainers'), errors) : globalMaintainers;
 
   const archValues: Partial<Record<BashbrewArch, ArchValues>> = {};
   for (const [arch, values] of d.archValues) {
