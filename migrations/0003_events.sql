@@ -72,6 +72,7 @@ CREATE TABLE outbox (
 ) STRICT;
 CREATE INDEX outbox_queue ON outbox(state, channel_key, id);
 CREATE INDEX outbox_code ON outbox(channel_key, code);
+CREATE INDEX outbox_by_kind ON outbox(kind, state, channel_key, id);
 
 -- The Slack card of each PR per channel, edited in place as the PR moves.
 CREATE TABLE slack_cards (

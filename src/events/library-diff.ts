@@ -4,7 +4,6 @@
  * new commit or build inputs).
  */
 import { archValue, ARCH_FIELDS, parseManifest, type Manifest } from '../catalog/manifest.js';
-import type { BashbrewArch } from '../catalog/arch.js';
 import type { PublishReason } from '../core/events.js';
 
 export interface LibraryChange {
@@ -22,9 +21,9 @@ function buildInputs(m: Manifest): Map<string, Map<string, string>> {
   for (const entry of m.entries) {
     for (const tag of [...entry.tags, ...entry.sharedTags]) {
       let arches = out.get(tag);
-      if (!arches) out.set(tag, (arches = new Map()));
+      if (!arches) out.set(tag, (arches = new Map<string, string>()));
       for (const arch of entry.architectures) {
-        const sig = ARCH_FIELDS.map((f) => archValue(entry, arch as BashbrewArch, f)).join('\u0000') + `\u0000${entry.constraints.join(',')}`;
+        const sig = ARCH_FIELDS.map((f) => archValue(entry, arch, f)).join('\u0000') + `\u0000${entry.constraints.join(',')}`;
         arches.set(arch, sig);
       }
     }

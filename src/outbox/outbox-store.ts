@@ -91,7 +91,10 @@ export class OutboxStore {
   readonly db: Db;
   readonly #insert;
   readonly #head;
+  readonly #headCatchUp;
   readonly #channels;
+  readonly #markSent;
+  readonly #setStage;
 
   constructor(db: Db) {
     this.db = db;
@@ -99,10 +102,10 @@ export class OutboxStore {
       `INSERT OR IGNORE INTO outbox(event_id, channel_key, subscription_id, rule, code, kind, pr_key, line, card, state, next_at, occurred_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    // A catch-up summary stands for the oldest rows of its channel, so it goes first.
-    this.#head = db.prepare<[string], Row>(
-      "SELECT * FROM outbox WHERE state = 'pending' AND channel_key = ? ORDER BY CASE kind WHEN 'catch-up' THEN 0 ELSE 1 END, id LIMIT 1",
-    );
+    this.#head = db.prepare<[string], Row>("SELECT * FROM outbox WHERE state = 'pending' AND channel_key = ? ORDER BY id LIMIT 1");
+    this.#headCatchUp = db.prepare<[string], Row>("SELECT * FROM outbox WHERE state = 'pending' AND channel_key = ? AND kind = 'catch-up' ORDER BY id LIMIT 1");
+    this.#markSent = db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, ref = COALESCE(?, ref), last_error = NULL WHERE id = ?");
+    this.#setStage = db.prepare('UPDATE outbox SET stage = ?, ref = COALESCE(?, ref) WHERE id = ?');
     this.#channels = db.prepare<[], { channel_key: string }>("SELECT DISTINCT channel_key FROM outbox WHERE state = 'pending'");
   }
 
@@ -132,16 +135,17 @@ export class OutboxStore {
 
   /** The oldest pending row of a channel: channels are delivered strictly in order. */
   head(channel: string): OutboxRow | undefined {
-    const r = this.#head.get(channel);
+    // A catch-up summary stands for the oldest rows of its channel, so it goes first.
+    const r = this.#headCatchUp.get(channel) ?? this.#head.get(channel);
     return r ? fromRow(r) : undefined;
   }
 
   markSent(id: number, ref: string | undefined, now: number): void {
-    this.db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, ref = COALESCE(?, ref), last_error = NULL WHERE id = ?").run(now, ref ?? null, id);
+    this.#markSent.run(now, ref ?? null, id);
   }
 
   setStage(id: number, stage: number, ref: string | undefined): void {
-    this.db.prepare('UPDATE outbox SET stage = ?, ref = COALESCE(?, ref) WHERE id = ?').run(stage, ref ?? null, id);
+    this.#setStage.run(stage, ref ?? null, id);
   }
 
   markRetry(id: number, attempts: number, nextAt: number, error: string): void {

@@ -101,10 +101,14 @@ export class OutboxWorker {
   /** Sends a channel's rows in order until it is empty or its head must wait. */
   async #drain(channel: string): Promise<void> {
     while (this.#running) {
-      this.#foldCatchUp(channel);
-      const row = this.#o.store.head(channel);
+      let row = this.#o.store.head(channel);
       if (!row) return;
       const now = this.#o.clock.now();
+      // Only a stale head can mean an outage backlog worth folding.
+      if (row.kind !== 'catch-up' && now - row.occurredAt > this.#o.delayedAfterMs && this.#foldCatchUp(channel)) {
+        row = this.#o.store.head(channel);
+        if (!row) return;
+      }
       if (row.nextAt > now) {
         // Head-of-line wait keeps the channel in order; the loop comes back for it.
         await this.#o.clock.sleep(Math.min(row.nextAt - now, this.#o.idleMs), this.#stopSignal.signal);
@@ -166,10 +170,10 @@ export class OutboxWorker {
   }
 
   /** After an outage: many stale rows in a channel become one catch-up summary. */
-  #foldCatchUp(channel: string): void {
+  #foldCatchUp(channel: string): boolean {
     const now = this.#o.clock.now();
     const stale = this.#o.store.stalePending(channel, now - this.#o.delayedAfterMs, 500);
-    if (stale.length < this.#o.foldAtLeast) return;
+    if (stale.length < this.#o.foldAtLeast) return false;
     const first = stale[0]!;
     const lines: Line[] = stale.map((r) => r.line.lines[0] ?? []);
     const oldest = Math.min(...stale.map((r) => r.occurredAt));
@@ -189,6 +193,7 @@ export class OutboxWorker {
       },
     );
     this.#o.log.info({ channel, folded: stale.length }, 'outbox: folded delayed announcements into a catch-up summary');
+    return true;
   }
 
   /** Digest subscriptions: at their UTC time each day, held rows become one digest message. */
