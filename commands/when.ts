@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { normaliseImageName, splitImageRef } from '../src/catalog/catalog.js';
 import { UserError } from '../src/core/errors.js';
 import { defineCommand } from '../src/dispatch/command.js';
-import { normaliseVersion } from '../src/prs/pure.js';
+import { normaliseVersion, parseWhenQuestion } from '../src/prs/pure.js';
 import { prsOf } from './pr.js';
 import { oneLine, renderWhen } from './pr-render.js';
 
@@ -13,11 +13,18 @@ export const when = defineCommand({
   summary: 'Where a new version is on its way: source repo, official-images PR, Docker Hub per architecture, with an estimate',
   usage: USAGE,
   access: 'anyone',
-  args: z.array(z.string().max(200)).min(1).max(2),
+  // More than two words: a question typed after the command word ("when will python 3.14.1 be out?").
+  args: z.array(z.string().max(200)).min(1).max(30),
   timeoutMs: 20_000,
   async run(ctx, words) {
     const prs = prsOf(ctx);
-    const ref = words.length === 1 ? splitImageRef(words[0]!) : { image: words[0]!, tag: words[1] };
+    let ref: { image: string; tag: string | undefined };
+    if (words.length <= 2) ref = words.length === 1 ? splitImageRef(words[0]!) : { image: words[0]!, tag: words[1] };
+    else {
+      const q = parseWhenQuestion(`when ${ctx.argsText}`);
+      if (!q) throw new UserError('when.usage', `I did not find an image and a version in that. Usage: ${USAGE}`);
+      ref = { image: q.image, tag: q.version };
+    }
     const image = normaliseImageName(ref.image);
     if (!image) throw new UserError('when.bad-image', `"${oneLine(ref.image, 60)}" is not an image name. Usage: ${USAGE}`);
     if (ref.tag === undefined) throw new UserError('when.no-version', `Which version of ${image}? Usage: ${USAGE}`);

@@ -232,13 +232,16 @@ export class PrService {
     }
     if (!tag) return { kind: 'absent' };
     const info = catalog.tag(image, version);
+    // A version not yet in the manifest replaces its line's entry (3.14.8 -> the "3.14" entry):
+    // that entry's architectures are the ones to wait for.
+    const line = info ?? lineTag(catalog, image, version);
     const arches: HubArchInfo[] = [];
     for (const img of tag.images) {
       const arch = bashbrewArchOf(img) ?? `${img.os}/${img.architecture}${img.variant ? `/${img.variant}` : ''}`;
       if (arches.some((a) => a.arch === arch)) continue;
       arches.push({ arch, ...(img.digest ? { digest: img.digest } : {}), ...(img.lastPushed !== undefined ? { pushedAt: img.lastPushed } : {}) });
     }
-    const expected: readonly string[] = info?.architectures ?? [];
+    const expected: readonly string[] = line?.architectures ?? [];
     const tags = info ? [...new Set(info.entries.flatMap((e) => [...e.tags, ...e.sharedTags]))].filter((t) => t !== version) : [];
     const pushedAt = tag.tagLastPushed ?? tag.lastUpdated;
     return {
@@ -382,4 +385,14 @@ export class PrService {
     }
     return err;
   }
+}
+
+/** The catalog tag of a version's release line: 3.14.8 -> 3.14 -> 3. */
+function lineTag(catalog: Catalog, image: string, version: string): ReturnType<Catalog['tag']> {
+  const parts = version.split('.');
+  for (let n = parts.length - 1; n >= 1; n--) {
+    const found = catalog.tag(image, parts.slice(0, n).join('.'));
+    if (found) return found;
+  }
+  return undefined;
 }

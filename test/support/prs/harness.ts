@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../src/app.js';
+import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/log.js';
@@ -36,13 +37,15 @@ export interface PrHarness {
 export interface PrHarnessOptions {
   /** Run the announcement poller (its snapshots then answer lists); default false: live queries only. */
   readonly poll?: boolean;
+  /** Files of docker-library/official-images at the start (path -> text). */
+  readonly officialImages?: Record<string, string>;
 }
 
 export async function startPrHarness(opts: PrHarnessOptions = {}): Promise<PrHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'doibot-prs-'));
   const gh = await startFakeGitHub();
   const hub = await startFakeHub();
-  gh.world.addRepository('docker-library/official-images', { files: { 'README.md': '# official images\n' } });
+  gh.world.addRepository('docker-library/official-images', { files: { 'README.md': '# official images\n', ...opts.officialImages } });
   const closeAll = async () => {
     await gh.close();
     await hub.close();
@@ -74,6 +77,8 @@ async function build(dir: string, gh: FakeGitHub, hub: FakeHub, opts: PrHarnessO
     adapters: [irc, slack],
     commands: allCommands,
     freeform: freeformHandlers,
+    // The real bundled manifests: `when` reads GitRepo, tags and architectures from them.
+    catalogSource: new BundledSnapshotSource(),
     hub: hubClient,
     github,
     announcements: {
