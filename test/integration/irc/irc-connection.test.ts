@@ -111,7 +111,7 @@ describe.skipIf(!ircServerUsable('irc-connection.test.ts'))('IRC connection life
       await alice?.quit();
       await bot.stop();
     }
-  });
+  }, 45_000);
 
   it('detects a dead (frozen) server by ping timeout and comes back when it thaws', async () => {
     const bot = await startBot({
@@ -130,7 +130,7 @@ describe.skipIf(!ircServerUsable('irc-connection.test.ts'))('IRC connection life
       server.thaw();
       await bot.stop();
     }
-  });
+  }, 45_000);
 
   it('sends QUIT with the reason on stop', async () => {
     const bot = await startBot({ server, irc: { nick: 'quitbot', channels: [{ name: '#quit' }] } });
