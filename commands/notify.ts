@@ -55,7 +55,6 @@ export const notify = defineCommand({
   usage: USAGE,
   access: 'anyone',
   args: z.array(z.string().max(300)).min(1).max(12),
-  cooldownMs: 2000,
   async run(ctx, words) {
     const n = notifyOf(ctx);
     const repo = ctx.services.prs?.repo ?? 'docker-library/official-images';

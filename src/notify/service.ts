@@ -131,13 +131,9 @@ export class NotifyService {
   list(user: UserRef): NotificationInfo[] {
     const identity = identityOf(user);
     if (!identity) return [];
-    return this.#o.db
-      .prepare<[string], Row>(
-        `SELECT * FROM (SELECT * FROM notifications WHERE identity = ?1 AND state = 'pending' ORDER BY id)
-         UNION ALL SELECT * FROM (SELECT * FROM notifications WHERE identity = ?1 AND state = 'fired' ORDER BY fired_at DESC LIMIT 5)`,
-      )
-      .all(identity)
-      .map(toInfo);
+    const pending = this.#o.db.prepare<[string], Row>("SELECT * FROM notifications WHERE identity = ? AND state = 'pending' ORDER BY id").all(identity);
+    const fired = this.#o.db.prepare<[string], Row>("SELECT * FROM notifications WHERE identity = ? AND state = 'fired' ORDER BY fired_at DESC LIMIT 5").all(identity);
+    return [...pending, ...fired].map(toInfo);
   }
 
   cancel(user: UserRef, id: number): NotificationInfo | undefined {

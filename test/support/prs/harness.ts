@@ -90,6 +90,8 @@ async function build(dir: string, gh: FakeGitHub, hub: FakeHub, opts: PrHarnessO
   await app.start();
   // The poller's first tick runs at start; wait for it so each test controls the next ones.
   if (opts.poll) await app.announcements.poller!.tick();
+  // Likewise the notification checker's first pass.
+  await app.notify.check();
   const stop = async () => {
     await app.stop('test over', 2000);
     db.close();
