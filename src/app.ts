@@ -96,7 +96,17 @@ export function createApp(deps: AppDeps): App {
   });
   status.addSource(() => catalog.info());
   status.addDetails(() => catalog.details());
-  const hub = deps.hub ?? new HubClient({ baseUrl: config.hub.url, clock, log: log.child({ component: 'hub' }) });
+  const hub =
+    deps.hub ??
+    new HubClient({
+      baseUrl: config.hub.url,
+      clock,
+      log: log.child({ component: 'hub' }),
+      onRequest: (e) => {
+        metrics.hubRequests.inc({ status: typeof e.status === 'number' ? String(e.status) : 'error' });
+        if (e.status === 429) metrics.hubRateLimited.inc();
+      },
+    });
 
   const delivery = new Delivery(deps.adapters, log.child({ component: 'delivery' }), clock);
   const announcements = createAnnouncements({
