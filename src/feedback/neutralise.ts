@@ -32,10 +32,11 @@ export function cleanText(input: string): string {
 /**
  * Tokens GitHub links or notifies: issue/PR/discussion/commit URLs on github.com, mentions
  * (`@user`, `@org/team`), `owner/repo#1`, `owner/repo@sha`, `#1`, `GH-1`. Ordered longest first
- * so a URL is wrapped whole rather than around the `#1` inside it.
+ * so a URL is wrapped whole rather than around the `#1` inside it. `owner/repo` starts only at
+ * a word boundary and is length-bounded (GitHub: 39 + 100), so long runs cannot make it quadratic.
  */
 const LINKY =
-  /(?:https?:\/\/)?(?:www\.)?github\.com\/[^\s`\\<>]+|[\w.-]+\/[\w.-]+(?:#\d+|@[0-9a-f]{7,40}\b)|@[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?|#\d+|\bGH-\d+/gi;
+  /(?:https?:\/\/)?(?:www\.)?github\.com\/[^\s`\\<>]+|(?<![\w.-])[\w.-]{1,100}\/[\w.-]{1,100}(?:#\d+|@[0-9a-f]{7,40}\b)|@[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?|#\d+|\bGH-\d+/gi;
 
 /** A code span holding `s` verbatim, whatever backticks it contains (CommonMark rules). */
 export function codeSpan(s: string): string {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
 import { BundledSnapshotSource } from '../../src/catalog/dir-source.js';
 import { configSchema } from '../../src/config/schema.js';
+import type { UserRef } from '../../src/core/chat.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { FeedbackTuning } from '../../src/feedback/service.js';
@@ -93,7 +94,11 @@ export async function startFeedbackApp(opts: {
       const before = chat.sent.length;
       const id = user.id ?? user.account ?? 'anon';
       const account = 'account' in user ? user.account : id;
-      await chat.inject(text, { channel: user.channel ?? '#test', user: { id, name: id, ...(account !== undefined ? { account } : { account: undefined }) } });
+      // The adapter fills in account "alice" unless told otherwise; an explicit undefined is how
+      // a test speaks as an unidentified user, which Partial<UserRef> cannot spell under
+      // exactOptionalPropertyTypes.
+      const who = (account !== undefined ? { id, name: id, account } : { id, name: id, account: undefined }) as Partial<UserRef>;
+      await chat.inject(text, { channel: user.channel ?? '#test', user: who });
       return chat.sent
         .slice(before)
         .filter((m) => m.kind === 'reply')
