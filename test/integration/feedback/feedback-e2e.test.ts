@@ -357,6 +357,44 @@ describe('durable filing through GitHub outages and crashes', () => {
     }
   }, 30_000);
 
+  it('GitHub slower than the command: the reply says queued and the link follows in the channel', async () => {
+    const dbFile = join(dir, 'slow.sqlite3');
+    const before = gh.world.issues(PY).length;
+    const a = await startFeedbackApp({ dbFile, gh });
+    try {
+      const code = codeIn(await a.say('feedback python the slim image has no procps any more', { account: 'rita', channel: '#docker-library' }));
+      gh.faults.delay(1, 2500);
+      expect(await a.say(`confirm ${code}`, { account: 'rita', channel: '#docker-library' })).toBe(
+        `Report ${code} is saved. GitHub is slow to answer, so it will be filed in the background; I will post the link here.`,
+      );
+      await until(() => a.chat.sent.some((m) => m.text.includes(`Your report ${code} is filed`)), 8000, 'the filed notice');
+      const notices = a.chat.sent.filter((m) => m.text.includes(`Your report ${code}`));
+      expect(notices.map((m) => [m.channel, m.kind])).toEqual([['irc:#docker-library', 'announcement']]);
+      expect(gh.world.issues(PY)).toHaveLength(before + 1);
+    } finally {
+      await a.close();
+    }
+  }, 30_000);
+
+  it('a secondary rate limit on createIssue: waits as long as GitHub asks, then files once', async () => {
+    const dbFile = join(dir, 'secondary.sqlite3');
+    const before = gh.world.issues(PY).length;
+    const a = await startFeedbackApp({ dbFile, gh });
+    try {
+      const code = codeIn(await a.say('feedback python the alpine variant lacks ca-certificates', { account: 'quinn' }));
+      gh.faults.secondaryLimit(1, 2);
+      const confirmedAt = Date.now();
+      expect(await a.say(`confirm ${code}`, { account: 'quinn' })).toContain('GitHub asked us to slow down');
+      await until(() => a.chat.sent.some((m) => m.text.includes(`Your report ${code} is filed`)), 8000, 'the filed notice');
+      const creates = gh.requests.filter((r) => r.document.includes('mutation FeedbackCreateIssue'));
+      const retry = creates.at(-1)!;
+      expect(retry.at - confirmedAt).toBeGreaterThanOrEqual(1900);
+      expect(gh.world.issues(PY)).toHaveLength(before + 1);
+    } finally {
+      await a.close();
+    }
+  }, 30_000);
+
   it('a crash between createIssue and the database update does not produce a second issue', async () => {
     const dbFile = join(dir, 'crash.sqlite3');
     const clock = new ManualClock();
