@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normaliseImageName, splitImageRef } from '../src/catalog/catalog.js';
 import { UserError } from '../src/core/errors.js';
 import { defineCommand } from '../src/dispatch/command.js';
+import { catalogQuestions } from './catalog-freeform.js';
 import { normaliseVersion, parseWhenQuestion } from '../src/prs/pure.js';
 import { prsOf } from './pr.js';
 import { oneLine, renderWhen } from './pr-render.js';
@@ -22,6 +23,9 @@ export const when = defineCommand({
     if (words.length <= 2) ref = words.length === 1 ? splitImageRef(words[0]!) : { image: words[0]!, tag: words[1] };
     else {
       const q = parseWhenQuestion(`when ${ctx.argsText}`);
+      // "when was nginx last published?" asks about the past, which the catalog answers.
+      const past = !q && /^(was|did|has)\b/i.test(ctx.argsText) ? await catalogQuestions.tryAnswer(ctx, `when ${ctx.argsText}`) : undefined;
+      if (past !== undefined) return past;
       if (!q) throw new UserError('when.usage', `I did not find an image and a version in that. Usage: ${USAGE}`);
       ref = { image: q.image, tag: q.version };
     }

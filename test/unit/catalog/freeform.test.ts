@@ -1,0 +1,94 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { catalogQuestions } from '../../../commands/catalog-freeform.js';
+import { Catalog } from '../../../src/catalog/catalog.js';
+import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
+import { channelKey } from '../../../src/core/chat.js';
+import { systemClock } from '../../../src/core/clock.js';
+import { UpstreamError } from '../../../src/core/errors.js';
+import { silentLogger } from '../../../src/core/log.js';
+import { toPlainText } from '../../../src/core/richtext.js';
+import type { CommandContext } from '../../../src/dispatch/command.js';
+import type { HubLookup } from '../../../src/hub/types.js';
+import type { CommandServices } from '../../../src/services.js';
+
+let catalog: Catalog;
+const hubCalls: string[] = [];
+/** Hub is down in these tests: every answer must come from the manifests. */
+const downHub: HubLookup = {
+  getTag: async (repo, tag) => {
+    hubCalls.push(`${repo}:${tag}`);
+    throw new UpstreamError('hub.down', 'down', { retryable: true });
+  },
+  listTags: async () => [],
+};
+
+beforeAll(async () => {
+  catalog = Catalog.fromFiles((await new BundledSnapshotSource().fetch())!);
+});
+
+function ctx(text: string): CommandContext {
+  const services: CommandServices = {
+    status: { version: 't', startedAt: 0, adapters: () => [], sources: () => [], details: () => [] },
+    commands: () => [],
+    catalog: { get: async () => catalog },
+    hub: downHub,
+  };
+  return {
+    message: {
+      id: 'm1',
+      channel: { platform: 'memory', id: '#t', key: channelKey('memory', '#t'), name: '#t' },
+      author: { platform: 'memory', id: 'a', name: 'a', account: 'a' },
+      text,
+      isDirect: false,
+      addressed: true,
+      receivedAt: new Date(),
+    },
+    services,
+    log: silentLogger(),
+    clock: systemClock,
+    argsText: text,
+    level: 'anyone',
+  };
+}
+
+async function answer(text: string): Promise<string | undefined> {
+  const reply = await catalogQuestions.tryAnswer(ctx(text), text);
+  return reply === undefined ? undefined : reply === null ? '(silent)' : toPlainText(reply);
+}
+
+describe('catalog free-form questions pick the fitting command', () => {
+  it('an architecture word -> arches, with a yes/no about that architecture first', async () => {
+    expect(await answer('does node:22-alpine run on arm64?')).toMatch(/^Yes, per the manifest node:22-alpine is built for arm64v8 \(Docker Hub data missing/);
+    expect(await answer('does node:22-alpine run on aarch64')).toMatch(/arm64v8/);
+    expect(await answer('can I use node:22-alpine on i386?')).toMatch(/^No: node:22-alpine is not built for i386\./);
+    expect(await answer('which platforms does hello-world support?')).toMatch(/^hello-world:latest supports amd64, .*windows-amd64 \(per the manifest\)\./);
+  });
+
+  it('image:tag -> tag; "when was X last published" -> tag of latest; "tags" -> tags; "what is X" -> image', async () => {
+    expect(await answer('what is python:3 right now?')).toMatch(/^python:3 is a shared tag/);
+    expect(await answer('when was nginx last published?')).toMatch(/^nginx:latest is the same image as /);
+    expect(await answer('what versions of postgres are there')).toMatch(/^postgres has 72 tags/);
+    expect(await answer('what is traefik?')).toMatch(/^traefik: /);
+    expect(await answer('"library/redis"?')).toMatch(/^redis: /);
+  });
+
+  it('leaves alone what is not a catalog question', async () => {
+    hubCalls.length = 0;
+    expect(await answer('when will python 3.15 be available?')).toBeUndefined();
+    expect(await answer('is node:22-alpine available on arm64?')).toBeUndefined();
+    expect(await answer('hello there, how are you?')).toBeUndefined();
+    expect(await answer('python')).toBeUndefined();
+    expect(await answer('nosuchimage:1.0 on arm64?')).toBeUndefined();
+    expect(hubCalls).toEqual([]);
+  });
+
+  it('unknown tags of known images get a clear answer, not silence', async () => {
+    await expect(catalogQuestions.tryAnswer(ctx('does node:99 run on arm64?'), 'does node:99 run on arm64?')).rejects.toThrow(/node has no tag "99"/);
+  });
+
+  it('with no catalog service it stays out of the way', async () => {
+    const bare = ctx('what is python?');
+    const noCatalog: CommandContext = { ...bare, services: { status: bare.services.status, commands: () => [] } };
+    expect(await catalogQuestions.tryAnswer(noCatalog, 'what is python?')).toBeUndefined();
+  });
+});
