@@ -11,6 +11,8 @@ import type { ChatAdapter } from './core/chat.js';
 import { systemClock } from './core/clock.js';
 import { BotError, ConfigError, errorMessage } from './core/errors.js';
 import { createLogger } from './core/log.js';
+import { createGitHubClient } from './github/client.js';
+import { HubClient } from './hub/client.js';
 import { probeHealth } from './http/probe.js';
 import { HttpServer } from './http/server.js';
 import { projectRoot } from './paths.js';
@@ -130,6 +132,21 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
 
+  // Review/publish events need GitHub; Docker Hub is then polled only for merged changes.
+  let announcements;
+  if (config.github.token) {
+    try {
+      announcements = {
+        graphql: createGitHubClient({ token: config.github.token, url: config.github.graphqlUrl, log: log.child({ component: 'github-events' }) }),
+        hub: new HubClient({ baseUrl: config.hub.url, log: log.child({ component: 'hub-events' }) }),
+      };
+    } catch (err) {
+      process.stderr.write(`doi-bot: ${err instanceof ConfigError ? err.message : errorMessage(err)}\n`);
+      db.close();
+      return 1;
+    }
+  }
+
   const app = createApp({
     config,
     db,
@@ -140,6 +157,7 @@ async function main(argv: readonly string[]): Promise<number> {
     commands: allCommands,
     freeform: freeformHandlers,
     ...(http ? { http } : {}),
+    ...(announcements ? { announcements } : {}),
   });
 
   let stopping: Promise<void> | undefined;
