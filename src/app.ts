@@ -119,6 +119,8 @@ export function createApp(deps: AppDeps): App {
     ...(deps.http ? { http: deps.http } : {}),
     ...deps.announcements,
   });
+  metrics.setOutboxDepth(() => announcements.pipeline.outbox.depthByChannel());
+  metrics.setDeadLetters(() => announcements.pipeline.outbox.countByState('dead'));
   const github = deps.github ?? deps.announcements?.graphql;
   const prs = new PrService({
     db: deps.db,

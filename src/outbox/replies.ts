@@ -26,8 +26,23 @@ export class Delivery {
     return this.#adapters.get(platform);
   }
 
-  /** One attempt; throws UpstreamError. */
+  /**
+   * One attempt; throws UpstreamError. Reported to onResult as ok, retry (a retryable failure:
+   * the caller, e.g. the outbox worker, tries again later) or failed (permanent).
+   */
   async sendOnce(msg: OutboundMessage): Promise<SendResult> {
+    const platform = this.adapterFor(msg.channel)?.platform;
+    try {
+      const res = await this.#send(msg);
+      if (platform) this.onResult?.(platform, msg.kind, 'ok');
+      return res;
+    } catch (err) {
+      if (platform) this.onResult?.(platform, msg.kind, err instanceof UpstreamError && err.retryable ? 'retry' : 'failed');
+      throw err;
+    }
+  }
+
+  async #send(msg: OutboundMessage): Promise<SendResult> {
     const adapter = this.adapterFor(msg.channel);
     if (!adapter) throw new UpstreamError('delivery.no-adapter', `no adapter for ${msg.channel}`, { retryable: false });
     return adapter.send(msg);
@@ -38,7 +53,8 @@ export class Delivery {
     const platform = this.adapterFor(msg.channel)?.platform;
     for (let i = 1; i <= attempts; i++) {
       try {
-        const res = await this.sendOnce(msg);
+        // Not sendOnce: whether a retryable failure is final depends on the attempts left here.
+        const res = await this.#send(msg);
         if (platform) this.onResult?.(platform, msg.kind, 'ok');
         return res;
       } catch (err) {

@@ -97,7 +97,8 @@ describe('health endpoints on a running app', () => {
     const ready = await getJson(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('ok');
-    expect(ready.body.checks.map((c) => c.name)).toEqual(['database', 'adapter:memory', 'adapter:irc']);
+    expect(ready.body.checks.map((c) => c.name)).toEqual(['database', 'adapter:memory', 'adapter:irc', expect.stringMatching(/^source:catalog/)]);
+    expect(ready.body.checks.every((c) => c.ok)).toBe(true);
     // The database check really wrote a row.
     const row = db.prepare("SELECT value FROM settings WHERE key = 'health.last_write'").get() as { value: string } | undefined;
     expect(Number(row?.value)).toBeGreaterThan(Date.now() - 60_000);

@@ -73,9 +73,14 @@ describe('the real program under an operator', () => {
 
     const live = await fetch(`${base}/healthz`);
     expect(live.status).toBe(200);
-    const ready = await fetch(`${base}/readyz`);
-    const readyBody = (await ready.json()) as { status: string; checks: Array<{ name: string }> };
-    expect(ready.status).toBe(200);
+    // HTTP listens before the catalog loads and the adapters connect: ready comes a moment later.
+    let lastReady = '';
+    const readyBody = await waitFor('/readyz to turn 200', () => {
+      void fetch(`${base}/readyz`).then(async (r) => (lastReady = `${r.status} ${await r.text()}`));
+      return lastReady.startsWith('200 ') ? (JSON.parse(lastReady.slice(4)) as { checks: Array<{ name: string }> }) : undefined;
+    }).catch((err: unknown) => {
+      throw new Error(`${String(err)}; last answer: ${lastReady}`);
+    });
     expect(readyBody.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['database', 'adapter:console']));
 
     bot.child.stdin.write('help\n');
