@@ -178,8 +178,14 @@ if [ "$health" != healthy ]; then
   docker inspect --format '{{json .State.Health}}' "$cid" >&2 || true
   fail "HEALTHCHECK status is '$health', not 'healthy', after 60 s"
 fi
-ready=$(node -e 'fetch(process.argv[1]).then(async (r) => { console.log(r.status, await r.text()); })' "http://127.0.0.1:$port/readyz")
-[[ $ready == 200* ]] || fail "/readyz in the container: $ready"
+# Readiness follows liveness once the catalog is loaded and the console adapter runs.
+ready=
+for _ in $(seq 1 30); do
+  ready=$(node -e 'fetch(process.argv[1]).then(async (r) => console.log(r.status, await r.text()), (e) => console.log(0, String(e)))' "http://127.0.0.1:$port/readyz")
+  [[ $ready == 200* ]] && break
+  sleep 1
+done
+[[ $ready == 200* ]] || fail "/readyz in the container did not turn 200 within 30 s: $ready"
 metrics=$(node -e 'fetch(process.argv[1]).then(async (r) => console.log(await r.text()))' "http://127.0.0.1:$port/metrics")
 grep -q '^doibot_adapter_connected{platform="console"} 1' <<<"$metrics" || fail "/metrics lacks doibot_adapter_connected for console"
 
