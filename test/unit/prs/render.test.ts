@@ -1,0 +1,115 @@
+/**
+ * The PR and `when` answers through the real IRC and Slack renderers: compact, and every
+ * attacker-controlled string (titles, logins, labels, check names) escaped by the adapters.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderRichText } from '../../../adapters/irc/render.js';
+import { renderMessage } from '../../../adapters/slack/blocks.js';
+import { renderPr, renderPrs, renderQueue, renderWhen } from '../../../commands/pr-render.js';
+import { namesVersion, parseWhenQuestion, prNumberIn } from '../../../src/prs/pure.js';
+import type { PrDetail, WhenAnswer } from '../../../src/services.js';
+
+const NOW = 1_800_000_000_000;
+const EVIL = 'Update php <!channel> <@U123|x> *bold* \r\nPRIVMSG #x :hi \u0001ACTION\u0001 &amp;';
+
+const pr: PrDetail = {
+  number: 20123,
+  title: EVIL,
+  url: 'https://github.com/docker-library/official-images/pull/20123',
+  author: 'mallory<!here>',
+  state: 'OPEN',
+  isDraft: false,
+  createdAt: NOW - 3 * 86_400_000,
+  updatedAt: NOW - 2 * 3_600_000,
+  headOid: 'b'.repeat(40),
+  images: ['php'],
+  labels: ['library/php', '<!everyone>'],
+  reviewDecision: 'CHANGES_REQUESTED',
+  reviews: [{ id: 'r1', state: 'CHANGES_REQUESTED', author: 'yosifkit', submittedAt: NOW - 86_400_000, commitOid: 'a'.repeat(40) }],
+  checks: 'FAILURE',
+  failingChecks: ['Build <!channel>'],
+  mergeable: 'MERGEABLE',
+  mergeStateStatus: 'UNSTABLE',
+  changedSinceReview: true,
+  changedFiles: 1,
+  additions: 3,
+  deletions: 1,
+  source: 'live',
+};
+
+describe('IRC and Slack rendering of PR answers', () => {
+  it('pr: four compact IRC lines, no control characters; Slack escapes every mention', () => {
+    const body = renderPr(pr, NOW);
+    const irc = renderRichText(body, { colors: false });
+    expect(irc.length).toBe(4);
+    expect(irc.every((l) => !/[\r\n\u0000-\u001f]/.test(l))).toBe(true);
+    expect(irc[0]).toBe(`#20123 Update php <!channel> <@U123|x> *bold* PRIVMSG #x :hi ACTION &amp; ${pr.url}`);
+    expect(irc[2]).toBe('checks failing (Build <!channel>) · changes requested · mergeable (unstable) · diff changed since the last review · 1 file +3/-1');
+    const slack = renderMessage(body);
+    const all = JSON.stringify(slack);
+    expect(all).not.toMatch(/<!channel>|<!here>|<!everyone>|<@U123/);
+    expect(all).toContain('&lt;!channel&gt;');
+    expect(slack.blocks.every((b) => b.type === 'section')).toBe(true);
+    expect(slack.blocks.length).toBe(1);
+  });
+
+  it('prs, queue and when render compactly on both platforms', () => {
+    const listing = renderPrs({ prs: Array.from({ length: 12 }, (_, i) => ({ ...pr, number: i + 1 })), complete: true, source: 'live', asOf: NOW }, 'php', 'docker-library/official-images', NOW);
+    const irc = renderRichText(listing, { colors: false });
+    expect(irc.length).toBe(10); // header, 8 PRs, "and 4 more"
+    expect(irc[9]).toMatch(/^…and 4 more: https:\/\/github\.com\/docker-library\/official-images\/pulls\?q=/);
+    expect(JSON.stringify(renderMessage(listing))).not.toMatch(/<!channel>/);
+
+    const queue = renderQueue({ ready: [pr], failing: [pr], openCount: 2, source: 'snapshot', asOf: NOW - 60_000 }, 'docker-library/official-images', NOW);
+    expect(renderRichText(queue, { colors: false })[0]).toBe(
+      "Waiting on maintainers: 1 ready for review (checks green, no review yet), 1 with failing checks, of 2 open PRs (as of the bot's last poll, 1m ago)",
+    );
+
+    const when: WhenAnswer = {
+      image: 'php',
+      version: '8.5.1',
+      repo: { kind: 'found', repo: 'docker-library/php', file: 'versions.json', at: NOW - 3_600_000, timing: 'first-seen', url: 'https://github.com/docker-library/php/blob/master/versions.json' },
+      pr: { kind: 'pr', pr },
+      hub: { kind: 'absent' },
+      estimates: [
+        { step: 'repo-to-pr', samples: 0 },
+        { step: 'pr-to-merge', samples: 3, medianMs: 2 * 86_400_000 },
+        { step: 'merge-to-publish', samples: 2, medianMs: 3 * 3_600_000 },
+      ],
+    };
+    const w = renderRichText(renderWhen(when, 'docker-library/official-images', NOW), { colors: false });
+    expect(w).toEqual([
+      'php 8.5.1: in review: official-images PR #20123 is open. Rough estimate: merge ~2d after the PR opens (median of 3 observed); publish ~3h after the merge (median of 2 observed)',
+      '1. source: docker-library/php versions.json names it since 1h ago https://github.com/docker-library/php/blob/master/versions.json',
+      `2. official-images: PR #20123 <${pr.url}> open 3d ago, checks failing (Build <!channel>), changes requested: Update php <!channel> <@U123|x> *bold* PRIVMSG #x :hi ACTION &amp;`,
+      '3. Docker Hub: no php:8.5.1 tag yet',
+    ]);
+    const slack = JSON.stringify(renderMessage(renderWhen(when, 'docker-library/official-images', NOW)));
+    expect(slack).not.toMatch(/<!channel>|<@U123/);
+    expect(slack).toContain(`<${pr.url}|PR #20123>`);
+  });
+});
+
+describe('parsing', () => {
+  it('matches versions on boundaries', () => {
+    expect(namesVersion('Update 3.14 to 3.14.1', '3.14.1')).toBe(true);
+    expect(namesVersion('Tags: 3.14.1-slim, 3.14', '3.14.1')).toBe(true);
+    expect(namesVersion('3.14.10', '3.14.1')).toBe(false);
+    expect(namesVersion('13.14.1', '3.14.1')).toBe(false);
+    expect(namesVersion('3.14.1rc1', '3.14.1')).toBe(false);
+    expect(namesVersion('"version": "24.1.0"', '24.1')).toBe(true);
+    expect(namesVersion('24.10.0', '24.1')).toBe(false);
+  });
+
+  it('reads free-form questions and PR references', () => {
+    expect(parseWhenQuestion('when will python 3.14.1 be available?')).toEqual({ image: 'python', version: '3.14.1' });
+    expect(parseWhenQuestion('when is node 24.1 out')).toEqual({ image: 'node', version: '24.1' });
+    expect(parseWhenQuestion('is python:3.14.1 out yet?')).toEqual({ image: 'python', version: '3.14.1' });
+    expect(parseWhenQuestion('what is python')).toBeUndefined();
+    const repo = 'docker-library/official-images';
+    expect(prNumberIn('#12345', repo)).toBe(12345);
+    expect(prNumberIn('https://github.com/docker-library/official-images/pull/12345/files', repo)).toBe(12345);
+    expect(prNumberIn('https://github.com/evil/repo/pull/1', repo)).toBeUndefined();
+    expect(prNumberIn('#12345 please', repo)).toBeUndefined();
+  });
+});
