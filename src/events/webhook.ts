@@ -13,6 +13,7 @@ import type { HttpServer } from '../http/server.js';
 import type { EventStore } from './store.js';
 
 export const WEBHOOK_PATH = '/webhooks/github';
+/** GitHub caps payloads at 25 MB, but the events we use are tens of KB; a PR with huge bodies still fits. */
 const MAX_BODY = 5 * 1024 * 1024;
 const RELEVANT = new Set(['pull_request', 'pull_request_review', 'check_suite', 'check_run', 'status', 'push', 'issue_comment']);
 
@@ -23,16 +24,31 @@ export function verifySignature(secret: string, body: Buffer, header: string | u
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > MAX_BODY) return undefined;
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The raw body, or 'too-large' as soon as it passes `max` bytes: a declared Content-Length over
+ * the limit is refused before reading anything, and a chunked body is cut off at the limit
+ * rather than buffered whole.
+ */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve('too-large');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.off('data', onData);
+        req.pause();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 export interface WebhookOptions {
@@ -42,6 +58,7 @@ export interface WebhookOptions {
   readonly log: Logger;
   /** Called for a new, verified, relevant delivery. */
   readonly onChange: () => void;
+  readonly maxBodyBytes?: number;
 }
 
 export function registerGitHubWebhook(http: HttpServer, opts: WebhookOptions): void {
@@ -49,12 +66,22 @@ export function registerGitHubWebhook(http: HttpServer, opts: WebhookOptions): v
     const reply = (status: number, text: string): void => {
       res.writeHead(status, { 'content-type': 'text/plain' }).end(`${text}\n`);
     };
-    const body = await readBody(req);
-    if (!body) return reply(413, 'payload too large');
+    const body = await readBody(req, opts.maxBodyBytes ?? MAX_BODY);
+    if (body === 'too-large') {
+      // The rest of the body is not read: close the connection instead of draining it.
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('payload too large\n', () => req.destroy());
+      return;
+    }
     const signature = req.headers['x-hub-signature-256'];
     if (!verifySignature(opts.secret, body, Array.isArray(signature) ? signature[0] : signature)) {
       opts.log.warn({ remote: req.socket.remoteAddress }, 'webhook with a bad or missing signature rejected');
       return reply(401, 'bad signature');
+    }
+    // Only a signed body is parsed. A form-encoded delivery is GitHub's other content type.
+    try {
+      JSON.parse(body.toString('utf8'));
+    } catch {
+      return reply(400, 'body is not JSON: set the webhook content type to application/json');
     }
     const delivery = req.headers['x-github-delivery'];
     const event = req.headers['x-github-event'];

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../src/app.js';
 import { configSchema } from '../../../src/config/schema.js';
-import { systemClock } from '../../../src/core/clock.js';
+import { systemClock, type Clock } from '../../../src/core/clock.js';
+import { HttpServer } from '../../../src/http/server.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { createGitHubClient } from '../../../src/github/client.js';
 import { HubClient } from '../../../src/hub/client.js';
@@ -57,6 +58,8 @@ export interface Harness {
   readonly irc: MemoryAdapter;
   readonly slack: MemoryAdapter;
   readonly dir: string;
+  /** The HTTP port, when webhookSecret was given. */
+  readonly httpPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,9 @@ export interface HarnessOptions {
   readonly dir?: string;
   readonly gh?: FakeGitHub;
   readonly hub?: FakeHub;
+  /** Serves the webhook receiver on 127.0.0.1, port 0, with this secret. */
+  readonly webhookSecret?: string;
+  readonly clock?: Clock;
 }
 
 export const DEFAULT_SUBSCRIPTIONS = [
@@ -89,6 +95,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     github: { token: 'ghp_test', graphqlUrl: gh.url, pollSeconds: 3600 },
     hub: { url: hub.url, pollSeconds: 3600 },
     access: { admins: [], maintainers: [], ...opts.access },
+    ...(opts.webhookSecret ? { http: { port: 0, host: '127.0.0.1', webhookSecret: opts.webhookSecret } } : {}),
     subscriptions: opts.subscriptions ?? DEFAULT_SUBSCRIPTIONS,
   });
   const log = silentLogger();
@@ -98,7 +105,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     config,
     db,
     log,
-    clock: systemClock,
+    clock: opts.clock ?? systemClock,
+    ...(opts.webhookSecret ? { http: new HttpServer(log) } : {}),
     version: 'test',
     adapters: [irc, slack],
     commands: allCommands,
@@ -117,6 +125,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     irc,
     slack,
     dir,
+    httpPort: app.httpPort(),
     async close() {
       await app.stop('test over', 2000);
       db.close();
