@@ -66,6 +66,18 @@ export const adminOnlyCommand = defineCommand({
   },
 });
 
+/** Shows the services account the adapter attached to the message: what access checks see. */
+export const whoamiCommand = defineCommand({
+  name: 'testwhoami',
+  summary: 'test: which account sent this',
+  usage: 'testwhoami',
+  access: 'anyone',
+  args: arg.none,
+  async run(ctx) {
+    return rt.of(`account: ${ctx.message.author.account ?? 'none'}`);
+  },
+});
+
 export const linesCommand = defineCommand({
   name: 'testlines',
   summary: 'test: answer with N numbered lines',
@@ -93,7 +105,7 @@ export function longLine(n: number): string {
   return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? '\u{1f433}\u00e9' : `word${i}`)).join(' ');
 }
 
-export const testCommands: readonly CommandDef[] = [...allCommands, echoCommand, echoRichCommand, adminOnlyCommand, linesCommand, longLineCommand];
+export const testCommands: readonly CommandDef[] = [...allCommands, echoCommand, echoRichCommand, adminOnlyCommand, whoamiCommand, linesCommand, longLineCommand];
 
 export interface BotHarness {
   readonly app: App;

@@ -160,6 +160,7 @@ loadmodule "modules/crypto/pbkdf2v2";
 loadmodule "modules/nickserv/main";
 loadmodule "modules/nickserv/register";
 loadmodule "modules/nickserv/identify";
+loadmodule "modules/nickserv/logout";
 loadmodule "modules/nickserv/info";
 loadmodule "modules/nickserv/enforce";
 loadmodule "modules/nickserv/help";
