@@ -67,7 +67,9 @@ export class EventPipeline {
       let events: DomainEvent[] = [];
       if (!firstRun) {
         const previous = this.events.snapshots(snapshots.map((s) => prKey(s.repo, s.number)));
-        events = diffPrs(previous, snapshots, { baselineAt: state.baselineAt });
+        // GitHub lists PRs newest first; channels should hear them in the order they happened.
+        const oldestFirst = [...snapshots].sort((a, b) => a.updatedAt - b.updatedAt);
+        events = diffPrs(previous, oldestFirst, { baselineAt: state.baselineAt });
       }
       for (const s of snapshots) this.events.putSnapshot(s, now);
       const { fresh, enqueued } = this.#record(events, now);
