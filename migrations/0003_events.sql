@@ -117,3 +117,25 @@ CREATE TABLE publish_runs (
   UNIQUE (image, commit_oid)
 ) STRICT;
 CREATE INDEX publish_runs_pending ON publish_runs(state, image);
+
+-- Rebuild detection: the digest each watched tag had when last checked on Docker Hub.
+CREATE TABLE hub_tag_digests (
+  image      TEXT NOT NULL,
+  tag        TEXT NOT NULL,
+  digest     TEXT NOT NULL,
+  checked_at INTEGER NOT NULL,
+  PRIMARY KEY (image, tag)
+) STRICT;
+
+-- New digests with no library/ change behind them (base-image refreshes), held for a window so
+-- that many images republished together are announced as one roll-up.
+CREATE TABLE hub_rebuilds (
+  id          INTEGER PRIMARY KEY,
+  image       TEXT NOT NULL,
+  key         TEXT NOT NULL UNIQUE,      -- image + the new tag digests: the same rebuild is recorded once
+  tags        TEXT NOT NULL,             -- JSON tag names whose digest changed, in Hub order
+  arches      TEXT NOT NULL,             -- JSON bashbrew architectures of the new digests
+  detected_at INTEGER NOT NULL,
+  state       TEXT NOT NULL CHECK (state IN ('held', 'announced'))
+) STRICT;
+CREATE INDEX hub_rebuilds_held ON hub_rebuilds(state, detected_at);

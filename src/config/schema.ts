@@ -88,6 +88,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       url: httpUrl.default('https://hub.docker.com'),
       pollSeconds: positiveSeconds.default(120),
+      /** Tag listings per Hub pass spent looking for rebuilds (new digests, no library change); 0 = off. */
+      rebuildChecksPerPass: z.coerce.number().int().min(0).max(20).default(3),
     })
     .prefault({}),
   irc: z
@@ -102,6 +104,8 @@ export const configSchema = z.strictObject({
       saslPassword: z.string().min(1).optional(),
       tlsCert: z.string().min(1).optional(),
       tlsKey: z.string().min(1).optional(),
+      /** PEM file of the only CA trusted for the server certificate (a private network); unset = system CAs. */
+      tlsCa: z.string().min(1).optional(),
       acceptInvites: z.boolean().default(false),
       maxLinesPerReply: z.coerce.number().int().min(1).max(50).default(4),
       burst: z.coerce.number().int().min(1).max(20).default(4),

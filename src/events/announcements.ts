@@ -20,6 +20,7 @@ import { SubscriptionStore } from '../subscriptions/store.js';
 import { GitHubPoller, type GraphQLClient } from './github-poller.js';
 import { EventPipeline } from './pipeline.js';
 import { PublishTracker } from './publish.js';
+import { RebuildWatcher, type RebuildWatcherOptions } from './rebuilds.js';
 import { registerGitHubWebhook } from './webhook.js';
 
 export interface AnnouncementsDeps {
@@ -38,6 +39,7 @@ export interface AnnouncementsDeps {
   readonly tuning?: {
     readonly outbox?: Partial<ConstructorParameters<typeof OutboxWorker>[0]>;
     readonly publish?: { settleMs?: number; rollupAt?: number };
+    readonly rebuilds?: Pick<RebuildWatcherOptions, 'checksPerPass' | 'windowMs' | 'rollupAt'>;
   };
 }
 
@@ -48,6 +50,7 @@ export interface Announcements {
   readonly worker: OutboxWorker;
   readonly poller: GitHubPoller | undefined;
   readonly publish: PublishTracker | undefined;
+  readonly rebuilds: RebuildWatcher | undefined;
   start(): void;
   /** The worker finishes its sends in flight; unsent rows stay pending for the next start. */
   stop(deadlineMs?: number): Promise<void>;
@@ -76,6 +79,19 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
   const publish = deps.hub
     ? new PublishTracker({ db, hub: deps.hub, pipeline, clock, log: log.child({ component: 'publish' }), ...deps.tuning?.publish })
     : undefined;
+  const rebuilds =
+    deps.hub && config.hub.rebuildChecksPerPass > 0
+      ? new RebuildWatcher({
+          db,
+          hub: deps.hub,
+          pipeline,
+          subscriptions,
+          clock,
+          log: log.child({ component: 'rebuilds' }),
+          checksPerPass: config.hub.rebuildChecksPerPass,
+          ...deps.tuning?.rebuilds,
+        })
+      : undefined;
   const poller = deps.graphql
     ? new GitHubPoller({
         graphql: deps.graphql,
@@ -139,6 +155,15 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
       publish.lastError = errorMessage(err);
       log.error({ err }, 'hub publish pass failed');
     }
+    // After the publish tracker, which owns the Hub requests for library changes.
+    if (rebuilds) {
+      try {
+        await rebuilds.poll();
+      } catch (err) {
+        rebuilds.lastError = errorMessage(err);
+        log.error({ err }, 'hub rebuild pass failed');
+      }
+    }
   };
 
   const service: AnnouncementService = {
@@ -173,6 +198,7 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     worker,
     poller,
     publish,
+    rebuilds,
     pollHub,
     start() {
       const seeds = config.subscriptions.map(({ digestTime, ...rest }) => ({ ...rest, ...(digestTime !== undefined ? { digestTime } : {}) }));
