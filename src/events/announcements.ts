@@ -40,6 +40,8 @@ export interface AnnouncementsDeps {
     readonly outbox?: Partial<ConstructorParameters<typeof OutboxWorker>[0]>;
     readonly publish?: { settleMs?: number; rollupAt?: number };
     readonly rebuilds?: Pick<RebuildWatcherOptions, 'checksPerPass' | 'windowMs' | 'rollupAt'>;
+    /** Seen event ids and webhook delivery ids are kept this long (default 30 days). */
+    readonly retentionMs?: number;
   };
 }
 
@@ -144,6 +146,9 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     return lines;
   });
 
+  const retentionMs = deps.tuning?.retentionMs ?? 30 * 86_400_000;
+  let pruneLoop: Promise<void> | undefined;
+  let pruneWake = new AbortController();
   let hubLoop: Promise<void> | undefined;
   let hubWake = new AbortController();
   let running = false;
@@ -206,6 +211,18 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
       if (added) log.info({ added }, 'subscriptions seeded from the config file');
       running = true;
       worker.start();
+      pruneWake = new AbortController();
+      pruneLoop = (async () => {
+        while (running) {
+          try {
+            const pruned = pipeline.events.prune(clock.now() - retentionMs);
+            if (pruned.events || pruned.deliveries) log.info(pruned, 'pruned old event and webhook delivery ids');
+          } catch (err) {
+            log.error({ err }, 'pruning old event ids failed');
+          }
+          await clock.sleep(6 * 3600_000, pruneWake.signal);
+        }
+      })();
       poller?.start();
       if (publish) {
         hubLoop = (async () => {
@@ -220,7 +237,8 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     async stop(deadlineMs = 5000) {
       running = false;
       hubWake.abort();
-      await Promise.allSettled([poller?.stop(), hubLoop]);
+      pruneWake.abort();
+      await Promise.allSettled([poller?.stop(), hubLoop, pruneLoop]);
       await worker.stop(deadlineMs);
     },
   };

@@ -110,6 +110,21 @@ export class EventStore {
       .map((r) => this.source(r.source));
   }
 
+  /**
+   * Forgets seen event ids and webhook delivery ids recorded before `before`. Safe for dedupe:
+   * events come from diffs against stored snapshots (kept), so an old id can come back only
+   * from a replay, which happens within minutes (crash, overlap window, webhook plus poll), or
+   * from a real repeat long after (a label re-added); and an id that does come back still
+   * meets the outbox's UNIQUE(event_id, channel_key) row and is not sent twice. GitHub
+   * redelivers only recent deliveries, and a redelivery merely triggers a poll.
+   */
+  prune(before: number): { events: number; deliveries: number } {
+    return this.db.transaction(() => ({
+      events: this.db.prepare('DELETE FROM seen_events WHERE first_seen_at < ?').run(before).changes,
+      deliveries: this.db.prepare('DELETE FROM webhook_deliveries WHERE received_at < ?').run(before).changes,
+    }))();
+  }
+
   /** Webhook delivery ids: true the first time. */
   markDelivery(id: string, event: string, now: number): boolean {
     return this.db.prepare('INSERT OR IGNORE INTO webhook_deliveries(delivery_id, event, received_at) VALUES (?, ?, ?)').run(id, event, now).changes > 0;
