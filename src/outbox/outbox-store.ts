@@ -95,6 +95,8 @@ export class OutboxStore {
   readonly #channels;
   readonly #markSent;
   readonly #setStage;
+  readonly #cardRef;
+  readonly #putCardRef;
 
   constructor(db: Db) {
     this.db = db;
@@ -106,7 +108,19 @@ export class OutboxStore {
     this.#headCatchUp = db.prepare<[string], Row>("SELECT * FROM outbox WHERE state = 'pending' AND channel_key = ? AND kind = 'catch-up' ORDER BY id LIMIT 1");
     this.#markSent = db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, ref = COALESCE(?, ref), last_error = NULL WHERE id = ?");
     this.#setStage = db.prepare('UPDATE outbox SET stage = ?, ref = COALESCE(?, ref) WHERE id = ?');
-    this.#channels = db.prepare<[], { channel_key: string }>("SELECT DISTINCT channel_key FROM outbox WHERE state = 'pending'");
+    // A skip scan over the outbox_queue index: one probe per channel, not one row per pending
+    // message (DISTINCT walks every pending row, and the worker asks on every idle tick).
+    this.#channels = db.prepare<[], { channel_key: string }>(
+      `WITH RECURSIVE ch(k) AS (
+         SELECT (SELECT MIN(channel_key) FROM outbox WHERE state = 'pending')
+         UNION ALL
+         SELECT (SELECT MIN(channel_key) FROM outbox WHERE state = 'pending' AND channel_key > ch.k) FROM ch WHERE ch.k IS NOT NULL
+       ) SELECT k AS channel_key FROM ch WHERE k IS NOT NULL`,
+    );
+    this.#cardRef = db.prepare<[string, string], { ref: string }>('SELECT ref FROM slack_cards WHERE pr_key = ? AND channel_key = ?');
+    this.#putCardRef = db.prepare(
+      'INSERT INTO slack_cards(pr_key, channel_key, ref, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(pr_key, channel_key) DO UPDATE SET ref = excluded.ref',
+    );
   }
 
   /** false when this (event, channel) was queued before. */
@@ -192,13 +206,19 @@ export class OutboxStore {
   }
 
   cardRef(prKey: string, channel: string): string | undefined {
-    return this.db.prepare<[string, string], { ref: string }>('SELECT ref FROM slack_cards WHERE pr_key = ? AND channel_key = ?').get(prKey, channel)?.ref;
+    return this.#cardRef.get(prKey, channel)?.ref;
   }
 
   putCardRef(prKey: string, channel: string, ref: string, now: number): void {
-    this.db
-      .prepare('INSERT INTO slack_cards(pr_key, channel_key, ref, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(pr_key, channel_key) DO UPDATE SET ref = excluded.ref')
-      .run(prKey, channel, ref, now);
+    this.#putCardRef.run(prKey, channel, ref, now);
+  }
+
+  /** A new card was posted: its ref and the row's sent state in one commit. */
+  markSentWithCard(id: number, prKey: string, channel: string, ref: string | undefined, now: number): void {
+    this.db.transaction(() => {
+      if (ref) this.#putCardRef.run(prKey, channel, ref, now);
+      this.#markSent.run(now, ref ?? null, id);
+    })();
   }
 
   /**

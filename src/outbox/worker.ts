@@ -131,15 +131,12 @@ export class OutboxWorker {
             await delivery.sendOnce({ channel: row.channel, body: row.card, kind: 'announcement', updateRef: cardRef });
           } else {
             const res = await delivery.sendOnce({ channel: row.channel, body: row.card, kind: 'announcement' });
-            if (res.ref) {
-              cardRef = res.ref;
-              store.putCardRef(row.prKey, row.channel, res.ref, clock.now());
-            }
+            cardRef = res.ref;
             newCard = true;
           }
           // A fresh card already says what happened; only changes to a card get a thread reply.
           if (newCard) {
-            store.markSent(row.id, cardRef, clock.now());
+            store.markSentWithCard(row.id, row.prKey, row.channel, cardRef, clock.now());
             this.#o.onSent?.(row, clock.now());
             return;
           }
