@@ -28,17 +28,23 @@ fail() {
   echo "docker-check: FAILED: $*" >&2
   exit 1
 }
+# The machine cannot host the check at all (no root, no engine, mirror unreachable): exit 2, so
+# CI can report it loudly without mistaking it for a broken Dockerfile.
+cannot() {
+  echo "docker-check: COULD NOT RUN HERE: $*" >&2
+  exit 2
+}
 
-[ "$(id -u)" = 0 ] || fail "must run as root: it installs packages, runs debootstrap and starts dockerd"
-command -v node >/dev/null || fail "node is not installed (the stand-in base image copies this machine's node)"
+[ "$(id -u)" = 0 ] || cannot "must run as root: it installs packages, runs debootstrap and starts dockerd"
+command -v node >/dev/null || cannot "node is not installed (the stand-in base image copies this machine's node)"
 NODE_BIN=$(readlink -f "$(command -v node)")
 NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
-[ "$NODE_MAJOR" = 20 ] || fail "the stand-in for $BASE needs Node 20 on this machine; found $(node --version)"
+[ "$NODE_MAJOR" = 20 ] || cannot "the stand-in for $BASE needs Node 20 on this machine; found $(node --version)"
 NODE_PREFIX=$(dirname "$(dirname "$NODE_BIN")")
 NPM_DIR=$NODE_PREFIX/lib/node_modules/npm
 NODE_HEADERS=$NODE_PREFIX/include/node
-[ -d "$NPM_DIR" ] || fail "npm not found at $NPM_DIR"
-[ -f "$NODE_HEADERS/node.h" ] || fail "node headers not found at $NODE_HEADERS (the real base image ships them; better-sqlite3 compiles against them)"
+[ -d "$NPM_DIR" ] || cannot "npm not found at $NPM_DIR"
+[ -f "$NODE_HEADERS/node.h" ] || cannot "node headers not found at $NODE_HEADERS (the real base image ships them; better-sqlite3 compiles against them)"
 
 # --- 1. packages ---------------------------------------------------------------------------
 need=()
@@ -48,9 +54,9 @@ if ((${#need[@]})); then
   say "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || fail "apt-get install ${need[*]} failed"
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || cannot "apt-get install ${need[*]} failed"
 fi
-command -v docker >/dev/null || fail "no docker client on PATH (the docker.io package provides one)"
+command -v docker >/dev/null || cannot "no docker client on PATH (the docker.io package provides one)"
 
 # The Debian mirror this machine's apt uses (deb822 .sources or one-line format), main suite.
 mirror=$(
@@ -59,7 +65,7 @@ mirror=$(
     cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; break } }'
   } | grep -v -- '-security' | grep -E '/debian/?$' | head -n 1
 ) || true
-[ -n "$mirror" ] || fail "cannot find a Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources"
+[ -n "$mirror" ] || cannot "cannot find a Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources"
 
 # --- 2. private dockerd ----------------------------------------------------------------------
 WORK=$(mktemp -d /tmp/doibot-docker-check.XXXXXX)
@@ -93,16 +99,16 @@ dockerd --data-root "$WORK/data" --exec-root "$WORK/exec" --pidfile "$WORK/docke
 DOCKERD_PID=$!
 for _ in $(seq 1 150); do
   docker version >/dev/null 2>&1 && break
-  kill -0 "$DOCKERD_PID" 2>/dev/null || fail "dockerd exited during start-up (see its log below)"
+  kill -0 "$DOCKERD_PID" 2>/dev/null || cannot "dockerd exited during start-up (see its log below)"
   sleep 0.2
 done
-docker version >/dev/null 2>&1 || fail "dockerd did not answer on $DOCKER_HOST within 30 s"
+docker version >/dev/null 2>&1 || cannot "dockerd did not answer on $DOCKER_HOST within 30 s"
 
 # --- 3. stand-in base image ------------------------------------------------------------------
 say "debootstrap bookworm (minbase) from $mirror"
 ROOTFS=$WORK/rootfs
 debootstrap --variant=minbase bookworm "$ROOTFS" "$mirror" >"$WORK/debootstrap.log" 2>&1 ||
-  fail "debootstrap from $mirror failed: $(tail -n 5 "$WORK/debootstrap.log")"
+  cannot "debootstrap from $mirror failed: $(tail -n 5 "$WORK/debootstrap.log")"
 
 say "adding node $(node --version) and npm from $NODE_PREFIX, user node (uid 1000)"
 install -D -m 0755 "$NODE_BIN" "$ROOTFS/usr/local/bin/node"
