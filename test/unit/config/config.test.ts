@@ -89,6 +89,12 @@ describe('config', () => {
     expect(problems(() => loadConfig({ env: {}, argv: ['--config', 'l.yaml'], readFile: files({ 'l.yaml': '- 1\n- 2\n' }) })).join()).toMatch(/must be a YAML mapping/);
   });
 
+  it('documents every environment variable in the README', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const missing = ENV_BINDINGS.map((b) => b.name).filter((name) => !readme.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
+  });
+
   it('env wins over the file', () => {
     const { config } = loadConfig({ env: { DOIBOT_DB: '/tmp/env.db' }, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': 'db: /tmp/file.db\n' }) });
     expect(config.db).toBe('/tmp/env.db');
