@@ -106,7 +106,18 @@ async function main(argv: readonly string[]): Promise<number> {
         return 1;
       }
     }
-    adapters.push(new IrcAdapter({ settings: config.irc, log: ircLog, version, ...(clientCertificate ? { clientCertificate } : {}) }));
+    let tlsCa: string | undefined;
+    if (config.irc.tlsCa) {
+      try {
+        tlsCa = readFileSync(config.irc.tlsCa, 'utf8');
+      } catch (err) {
+        process.stderr.write(`doi-bot: IRC_TLS_CA: cannot read the CA certificate: ${errorMessage(err)}\n`);
+        return 1;
+      }
+    }
+    adapters.push(
+      new IrcAdapter({ settings: config.irc, log: ircLog, version, ...(clientCertificate ? { clientCertificate } : {}), ...(tlsCa ? { tlsCa } : {}) }),
+    );
   }
   let consoleAdapter: ConsoleAdapter | undefined;
   if (adapters.length === 0) {

@@ -9,6 +9,7 @@ import { AccountTracker, ircLower } from './accounts.js';
 import { isMoreRequest, toInbound, type PrivmsgLike } from './inbound.js';
 import { Pacer, QueueFullError } from './pacing.js';
 import { renderRichText, stripUnsafe } from './render.js';
+import { CaTransport } from './tls-transport.js';
 import { maxTextBytes, splitUtf8 } from './split.js';
 
 /** The `irc` section of the config (same names as src/config/schema.ts; adapters import only core). */
@@ -35,6 +36,8 @@ export interface IrcAdapterOptions {
   readonly clock?: Clock;
   /** PEM contents for SASL EXTERNAL (CertFP); main.ts reads the files. */
   readonly clientCertificate?: { readonly cert: string; readonly key: string };
+  /** PEM of the only CA trusted for the server certificate (a private network); main.ts reads the file. */
+  readonly tlsCa?: string;
   /** Reconnect back-off bounds; Limnoria-like defaults (10 s doubling to 5 min). */
   readonly reconnectMinMs?: number;
   readonly reconnectMaxMs?: number;
@@ -280,6 +283,7 @@ export class IrcAdapter implements ChatAdapter {
       port: s.port,
       tls: s.tls,
       rejectUnauthorized: this.#o.rejectUnauthorized ?? true,
+      ...(s.tls && this.#o.tlsCa ? { transport: CaTransport, ca: this.#o.tlsCa } : {}),
       nick: s.nick,
       username: identFrom(s.nick),
       gecos: stripUnsafe(s.realname) || 'doi-bot',
@@ -312,7 +316,10 @@ export class IrcAdapter implements ChatAdapter {
       if (this.#onRaw(client, command, message)) next();
     }));
     const tap = this.#o.wireTap;
-    if (tap) client.on('raw', (ev) => tap(ev.line.startsWith('AUTHENTICATE ') ? 'AUTHENTICATE [redacted]' : ev.line, ev.from_server));
+    // Mechanism names and the empty "+" are not secrets (and tests need to see which mechanism
+    // was used); every other AUTHENTICATE payload may be.
+    const redact = (line: string) => (line.startsWith('AUTHENTICATE ') && !/^AUTHENTICATE (PLAIN|EXTERNAL|\+)\s*$/.test(line) ? 'AUTHENTICATE [redacted]' : line);
+    if (tap) client.on('raw', (ev) => tap(redact(ev.line), ev.from_server));
     // Replies are small writes; with Nagle on, a second line waits for the server's delayed ACK.
     client.on('socket connected', () => client.connection.transport?.socket?.setNoDelay?.(true));
     client.on('registered', (ev) => this.#onRegistered(client, ev.nick));
@@ -320,6 +327,11 @@ export class IrcAdapter implements ChatAdapter {
     client.on('close', () => this.#onClose(client));
     client.on('socket error', (err) => {
       this.#lastError = errorMessage(err);
+    });
+    // The net transport never emits 'socket error' (commented out in 4.14): a refused connection
+    // or a failed certificate check only arrives as the argument of 'socket close'.
+    client.on('socket close', (err) => {
+      if (err) this.#lastError = safe(errorMessage(err));
     });
     client.on('ping timeout', () => {
       this.#lastError = 'ping timeout';

@@ -27,6 +27,10 @@ declare module 'irc-framework' {
     encoding?: string;
     enable_echomessage?: boolean;
     message_max_length?: number;
+    /** Class instantiated with these options for each connection (default: src/transports/net.js). */
+    transport?: new (options: ClientOptions) => unknown;
+    /** Not read by the library: our CaTransport's trusted CA (PEM). */
+    ca?: string;
   }
 
   /** Tags as parsed from IRCv3 message tags: value-less tags are `true`. */
@@ -182,4 +186,29 @@ declare module 'irc-framework' {
   /** The CommonJS `module.exports` object, as Node's ESM loader hands it over. */
   const ircFramework: { Client: typeof Client };
   export default ircFramework;
+}
+
+/**
+ * The TCP/TLS transport (src/transports/net.js), declared only as far as CaTransport extends
+ * it: the state numbers and fields below are its internals, pinned by the exact version.
+ */
+declare module 'irc-framework/src/transports/net.js' {
+  import type { EventEmitter } from 'node:events';
+  import type { Socket } from 'node:net';
+  import type { ClientOptions } from 'irc-framework';
+
+  export default class NetTransport extends EventEmitter {
+    constructor(options: ClientOptions);
+    options: ClientOptions;
+    socket: Socket | null;
+    /** 0 disconnected, 1 connecting, 2 connected. */
+    state: number;
+    requested_disconnect: boolean;
+    incoming_buffer: Buffer;
+    connect(): void;
+    disposeSocket(): void;
+    setEncoding(encoding: string): boolean;
+    debugOut(out: string): void;
+    _onSocketCreate(options: ClientOptions, socket: Socket): void;
+  }
 }

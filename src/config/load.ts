@@ -44,6 +44,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'IRC_SASL_PASSWORD', path: ['irc', 'saslPassword'], secret: true },
   { name: 'IRC_TLS_CERT', path: ['irc', 'tlsCert'] },
   { name: 'IRC_TLS_KEY', path: ['irc', 'tlsKey'] },
+  { name: 'IRC_TLS_CA', path: ['irc', 'tlsCa'] },
   { name: 'IRC_LINE_INTERVAL_MS', path: ['irc', 'lineIntervalMs'] },
   { name: 'IRC_BURST', path: ['irc', 'burst'] },
   { name: 'SLACK_BOT_TOKEN', path: ['slack', 'botToken'], secret: true },
@@ -152,6 +153,9 @@ function crossChecks(c: Config): string[] {
   }
   if ((c.irc?.tlsCert === undefined) !== (c.irc?.tlsKey === undefined)) {
     out.push('IRC_TLS_KEY: IRC_TLS_CERT and IRC_TLS_KEY go together');
+  }
+  if (c.irc?.tlsCa && !c.irc.tls) {
+    out.push('IRC_TLS_CA: only means something with IRC_TLS=true');
   }
   if (c.slack && !c.slack.appToken && !(c.slack.signingSecret && c.http.port !== undefined)) {
     out.push('SLACK_APP_TOKEN: required for Socket Mode (or set SLACK_SIGNING_SECRET and DOIBOT_HTTP_PORT for HTTP mode)');

@@ -3,7 +3,7 @@
  * test IRC server; plus a few test-only commands that echo untrusted text, need admin rights or
  * answer with many lines.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -146,10 +146,17 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
   const db = openDatabase(config.db);
   migrate(db, readMigrations(join(projectRoot(), 'migrations')));
   const log = o.log ?? silentLogger();
+  const irc = config.irc!;
+  // The same file reading as src/main.ts, so tests can go through the config keys.
+  const files = {
+    ...(irc.tlsCa ? { tlsCa: readFileSync(irc.tlsCa, 'utf8') } : {}),
+    ...(irc.tlsCert && irc.tlsKey ? { clientCertificate: { cert: readFileSync(irc.tlsCert, 'utf8'), key: readFileSync(irc.tlsKey, 'utf8') } } : {}),
+  };
   const adapter = new IrcAdapter({
-    settings: config.irc!,
+    settings: irc,
     log,
     version: '0.0.0-test',
+    ...files,
     reconnectMinMs: 200,
     reconnectMaxMs: 2000,
     saslRetryMs: 60_000,

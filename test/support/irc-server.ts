@@ -5,10 +5,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IrcTestClient } from './irc-client.js';
+import { IrcTestClient, type IrcLine } from './irc-client.js';
 
 export interface IrcServerOptions {
   /**
@@ -21,6 +22,21 @@ export interface IrcServerOptions {
   readonly nodelay?: boolean;
   /** Leave out the account-tag module, so clients must learn accounts another way (WHOX). */
   readonly withoutAccountTag?: boolean;
+  /**
+   * Adds a TLS client port (ssl_gnutls) with a server certificate from a throwaway CA made with
+   * openssl in the temp dir, and CertFP (sslinfo + Atheme nickserv/cert, saslserv/external).
+   */
+  readonly tls?: boolean;
+}
+
+export interface TlsSetup {
+  readonly port: number;
+  /** PEM file of the CA that signed the server certificate (valid for 127.0.0.1 and irc.test). */
+  readonly caFile: string;
+  /** A new self-signed client certificate (PEM) and its SHA-256 fingerprint as InspIRCd shows it. */
+  clientCertificate(name: string): { cert: string; key: string; certFile: string; keyFile: string; fingerprint: string };
+  /** Identifies as `account` and adds `fingerprint` to its NickServ CERT list. */
+  addCertFingerprint(account: string, password: string, fingerprint: string): Promise<void>;
 }
 
 export interface IrcServer {
@@ -31,6 +47,8 @@ export interface IrcServer {
   readonly limitedPort: number;
   readonly dir: string;
   readonly nodelay: boolean;
+  /** Present when started with `tls: true`. */
+  readonly tls?: TlsSetup;
   registerAccount(account: string, password: string): Promise<void>;
   /** Stops the ircd (services stay up and relink) and starts it again on the same ports. */
   restartIrcd(opts?: { downMs?: number }): Promise<void>;
@@ -43,7 +61,7 @@ export interface IrcServer {
   log(): string;
 }
 
-const BINARIES = ['inspircd', 'atheme-services'] as const;
+const BINARIES = ['inspircd', 'atheme-services', 'openssl'] as const;
 
 function findBinary(name: string): string | undefined {
   for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']) {
@@ -59,7 +77,7 @@ export type Availability = { ok: true } | { ok: false; reason: string };
 export function ircServerAvailability(): Availability {
   const missing = BINARIES.filter((b) => !findBinary(b));
   if (missing.length === 0) return { ok: true };
-  return { ok: false, reason: `missing ${missing.join(' and ')} (apt-get install inspircd atheme-services, or run scripts/setup.sh as root)` };
+  return { ok: false, reason: `missing ${missing.join(' and ')} (apt-get install inspircd atheme-services openssl, or run scripts/setup.sh as root)` };
 }
 
 /**
@@ -113,7 +131,17 @@ function buildNodelayShim(dir: string): { path?: string; why?: string } {
   return { path: out };
 }
 
-function inspircdConf(dir: string, port: number, limitedPort: number, linkPort: number, o: IrcServerOptions): string {
+function inspircdConf(dir: string, port: number, limitedPort: number, linkPort: number, o: IrcServerOptions, tlsPort: number): string {
+  // requestclientcert: a client certificate is what CertFP (SASL EXTERNAL) identifies.
+  const tls = o.tls
+    ? `<module name="ssl_gnutls"><module name="sslinfo">
+<sslprofile name="tls" provider="gnutls" certfile="${dir}/server.pem" keyfile="${dir}/server.key" hash="sha256" requestclientcert="yes" mindhbits="2048" priority="NORMAL">
+<bind address="127.0.0.1" port="${tlsPort}" type="clients" sslprofile="tls">
+<connect name="tls" allow="*" port="${tlsPort}" timeout="20" pingfreq="120" hardsendq="1048576" softsendq="65536" recvq="65536"
+         threshold="1000" commandrate="100000" fakelag="no" localmax="1000" globalmax="1000" maxconnwarn="no"
+         resolvehostnames="no" useident="no" limit="5000">
+`
+    : '';
   const limited = o.floodLimits
     ? `<bind address="127.0.0.1" port="${limitedPort}" type="clients">
 <connect name="limited" allow="*" port="${limitedPort}" timeout="20" pingfreq="120" hardsendq="1048576" softsendq="65536" recvq="65536"
@@ -125,7 +153,7 @@ function inspircdConf(dir: string, port: number, limitedPort: number, linkPort: 
 <admin name="test" nick="test" email="test@localhost">
 <bind address="127.0.0.1" port="${port}" type="clients">
 <bind address="127.0.0.1" port="${linkPort}" type="servers">
-${limited}<connect name="main" allow="*" port="${port}" timeout="20" pingfreq="120" hardsendq="1048576" softsendq="65536" recvq="65536"
+${limited}${tls}<connect name="main" allow="*" port="${port}" timeout="20" pingfreq="120" hardsendq="1048576" softsendq="65536" recvq="65536"
          threshold="1000" commandrate="100000" fakelag="no" localmax="1000" globalmax="1000" maxconnwarn="no"
          resolvehostnames="no" useident="no" limit="5000">
 <power diepass="die" restartpass="restart">
@@ -153,7 +181,8 @@ ${limited}<connect name="main" allow="*" port="${port}" timeout="20" pingfreq="1
 `;
 }
 
-function athemeConf(dir: string, linkPort: number): string {
+function athemeConf(dir: string, linkPort: number, o: IrcServerOptions): string {
+  const certfp = o.tls ? 'loadmodule "modules/nickserv/cert";\nloadmodule "modules/saslserv/external";\n' : '';
   return `loadmodule "modules/protocol/inspircd";
 loadmodule "modules/backend/opensex";
 loadmodule "modules/crypto/pbkdf2v2";
@@ -166,7 +195,7 @@ loadmodule "modules/nickserv/enforce";
 loadmodule "modules/nickserv/help";
 loadmodule "modules/saslserv/main";
 loadmodule "modules/saslserv/plain";
-serverinfo {
+${certfp}serverinfo {
 	name = "services.test"; desc = "Atheme test services"; numeric = "00A"; recontime = 1;
 	netname = "TestNet"; hidehostsuffix = "users.test"; adminname = "test"; adminemail = "test@localhost";
 	registeremail = "noreply@localhost"; auth = none; casemapping = rfc1459;
@@ -179,6 +208,51 @@ general { flood_msgs = 0; flood_time = 10; ratelimit_uses = 0; ratelimit_period 
 	uplink_sendq_limit = 1048576; language = "en"; kline_time = 7; immune_level = immune; };
 logfile "${dir}/atheme.log" { error; info; admin; network; register; };
 `;
+}
+
+function openssl(dir: string, args: readonly string[]): void {
+  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`openssl ${args[0] ?? ''} failed: ${r.error?.message ?? r.stderr.trim().slice(0, 300)}`);
+}
+
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+/** A throwaway CA and a server certificate it signed, for 127.0.0.1 and irc.test. */
+function makeServerCertificate(dir: string): void {
+  openssl(dir, ['req', '-x509', ...EC_KEY, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=doi-bot test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(dir, ['req', '-new', ...EC_KEY, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=irc.test']);
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:irc.test\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
+  openssl(dir, ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext']);
+}
+
+function tlsSetup(dir: string, plainPort: number, tlsPort: number): TlsSetup {
+  return {
+    port: tlsPort,
+    caFile: join(dir, 'ca.pem'),
+    clientCertificate(name) {
+      const safe = name.replace(/[^a-z0-9-]/gi, '');
+      openssl(dir, ['req', '-x509', ...EC_KEY, '-keyout', `client-${safe}.key`, '-out', `client-${safe}.pem`, '-days', '2', '-subj', `/CN=${safe}`]);
+      const cert = readFileSync(join(dir, `client-${safe}.pem`), 'utf8');
+      // InspIRCd's certfp: lower-case hex SHA-256 of the DER certificate, no colons.
+      const fingerprint = new X509Certificate(cert).fingerprint256.replace(/:/g, '').toLowerCase();
+      const [certFile, keyFile] = [join(dir, `client-${safe}.pem`), join(dir, `client-${safe}.key`)];
+      return { cert, key: readFileSync(keyFile, 'utf8'), certFile, keyFile, fingerprint };
+    },
+    async addCertFingerprint(account, password, fingerprint) {
+      const c = await IrcTestClient.connect({ port: plainPort, nick: `${account}-cert` });
+      try {
+        const fromNickServ = (re: RegExp) => (m: IrcLine) => m.command === 'NOTICE' && m.nick === 'NickServ' && re.test(m.params[1] ?? '');
+        c.privmsg('NickServ', `IDENTIFY ${account} ${password}`);
+        await c.waitFor(fromNickServ(/now identified|invalid|not registered/i), 10_000);
+        c.privmsg('NickServ', `CERT ADD ${fingerprint}`);
+        const reply = await c.waitFor(fromNickServ(/fingerprint|not logged in|unknown command|invalid/i), 10_000);
+        if (!/added fingerprint/i.test(reply.params[1] ?? '')) throw new Error(`NickServ CERT ADD for ${account}: ${reply.params[1] ?? ''}`);
+      } finally {
+        await c.quit();
+      }
+    },
+  };
 }
 
 /** True once a fresh connection sees `sasl` in CAP LS (services linked). */
@@ -239,10 +313,11 @@ export async function startIrcServer(opts: IrcServerOptions = {}): Promise<IrcSe
   const generic = spawnSync('sh', ['-c', 'dpkg -L inspircd | grep services/generic.conf.example'], { encoding: 'utf8' }).stdout.trim();
   if (generic && existsSync(generic)) copyFileSync(generic, join(dir, 'services-generic.conf'));
   else writeFileSync(join(dir, 'services-generic.conf'), '');
-  const [port, limited, linkPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, limited, linkPort, tlsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const limitedPort = opts.floodLimits ? limited : port;
-  writeFileSync(join(dir, 'inspircd.conf'), inspircdConf(dir, port, limitedPort, linkPort, opts));
-  writeFileSync(join(dir, 'atheme.conf'), athemeConf(dir, linkPort));
+  if (opts.tls) makeServerCertificate(dir);
+  writeFileSync(join(dir, 'inspircd.conf'), inspircdConf(dir, port, limitedPort, linkPort, opts, tlsPort));
+  writeFileSync(join(dir, 'atheme.conf'), athemeConf(dir, linkPort, opts));
   let preload: string | undefined;
   if (opts.nodelay) {
     const shim = buildNodelayShim(dir);
@@ -290,6 +365,7 @@ export async function startIrcServer(opts: IrcServerOptions = {}): Promise<IrcSe
     limitedPort,
     dir,
     nodelay: Boolean(preload),
+    ...(opts.tls ? { tls: tlsSetup(dir, port, tlsPort) } : {}),
     async registerAccount(account, password) {
       const c = await IrcTestClient.connect({ port, nick: account });
       try {
