@@ -87,8 +87,16 @@ export function createApp(deps: AppDeps): App {
     deps.metrics ??
     createMetrics({ version: deps.version, adapters: () => status.adapters(), sources: () => status.sources(), now: () => clock.now() });
 
+  // One GitHub client and one Docker Hub client for every part: one budget, one request queue,
+  // one cache, one set of metrics.
+  const sharedGitHub: GitHubClient | undefined =
+    deps.github && isFullClient(deps.github)
+      ? deps.github
+      : deps.announcements?.graphql && isFullClient(deps.announcements.graphql)
+        ? deps.announcements.graphql
+        : undefined;
   const catalog = new CatalogService({
-    source: deps.catalogSource ?? catalogSourceFor(config, { log, clock }),
+    source: deps.catalogSource ?? catalogSourceFor(config, { log, clock, ...(sharedGitHub ? { github: sharedGitHub } : {}) }),
     db: deps.db,
     log: log.child({ component: 'catalog' }),
     clock,
@@ -117,10 +125,11 @@ export function createApp(deps: AppDeps): App {
     delivery,
     status,
     ...(deps.http ? { http: deps.http } : {}),
-    ...deps.announcements,
+    ...(deps.announcements ? { ...deps.announcements, hub: deps.announcements.hub ?? hub } : {}),
   });
   metrics.setOutboxDepth(() => announcements.pipeline.outbox.depthByChannel());
   metrics.setDeadLetters(() => announcements.pipeline.outbox.countByState('dead'));
+  if (sharedGitHub) metrics.setGitHubBudget(() => sharedGitHub.budget().remaining);
   const github = deps.github ?? deps.announcements?.graphql;
   const prs = new PrService({
     db: deps.db,
@@ -144,7 +153,7 @@ export function createApp(deps: AppDeps): App {
   });
   const feedbackGitHub =
     deps.feedback?.github ??
-    (deps.github && 'mutate' in deps.github ? (deps.github as GitHubClient) : undefined) ??
+    sharedGitHub ??
     githubClientFromConfig(config, { log: log.child({ component: 'github' }), clock });
   const feedback = new FeedbackService({
     store: new FeedbackStore(deps.db),
@@ -296,6 +305,11 @@ export function createApp(deps: AppDeps): App {
 }
 
 /** The catalog source config asks for: GitHub with a token, else a directory, else the bundled snapshot. */
-export function catalogSourceFor(config: Config, deps: { log: Logger; clock: Clock }): CatalogSource {
+export function catalogSourceFor(config: Config, deps: { log: Logger; clock: Clock; github?: GitHubClient }): CatalogSource {
   return chooseCatalogSource(config, deps);
+}
+
+/** A GitHub client that can also mutate and report its budget (not a query-only stand-in). */
+function isFullClient(client: PrGraphQL | GitHubClient): client is GitHubClient {
+  return 'mutate' in client && 'budget' in client;
 }

@@ -12,7 +12,6 @@ import { systemClock } from './core/clock.js';
 import { BotError, ConfigError, errorMessage } from './core/errors.js';
 import { createLogger } from './core/log.js';
 import { createGitHubClient } from './github/client.js';
-import { HubClient } from './hub/client.js';
 import { probeHealth } from './http/probe.js';
 import { HttpServer } from './http/server.js';
 import { projectRoot } from './paths.js';
@@ -147,9 +146,10 @@ async function main(argv: readonly string[]): Promise<number> {
   let announcements;
   if (config.github.token) {
     try {
+      // One client for everything GitHub (catalog, events, PR queries, feedback): one budget.
+      // The app supplies its one Docker Hub client to the announcements.
       announcements = {
-        graphql: createGitHubClient({ token: config.github.token, url: config.github.graphqlUrl, log: log.child({ component: 'github-events' }) }),
-        hub: new HubClient({ baseUrl: config.hub.url, log: log.child({ component: 'hub-events' }) }),
+        graphql: createGitHubClient({ token: config.github.token, url: config.github.graphqlUrl, log: log.child({ component: 'github' }) }),
       };
     } catch (err) {
       process.stderr.write(`doi-bot: ${err instanceof ConfigError ? err.message : errorMessage(err)}\n`);

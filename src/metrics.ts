@@ -35,6 +35,8 @@ export interface Metrics {
   setOutboxDepth(provider: () => ReadonlyMap<string, number> | Readonly<Record<string, number>>): void;
   /** Dead-lettered outbox rows; read at scrape time. */
   setDeadLetters(provider: () => number): void;
+  /** Points left as the shared GitHub client last saw them (undefined before the first query). */
+  setGitHubBudget(provider: () => number | undefined): void;
   /** Prometheus text exposition of everything above plus process metrics. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -61,6 +63,7 @@ export function createMetrics(src: MetricsSources): Metrics {
 
   let outboxDepth: () => ReadonlyMap<string, number> | Readonly<Record<string, number>> = () => ({});
   let deadLetters: () => number = () => 0;
+  let githubRemaining: () => number | undefined = () => undefined;
 
   new Gauge({
     name: 'doibot_build_info',
@@ -103,6 +106,10 @@ export function createMetrics(src: MetricsSources): Metrics {
       name: 'doibot_github_points_remaining',
       help: 'GitHub GraphQL rate-limit points remaining, as of the last query.',
       registers,
+      collect() {
+        const remaining = githubRemaining();
+        if (remaining !== undefined) this.set(remaining);
+      },
     }),
     githubPollCost: new Histogram({
       name: 'doibot_github_poll_cost_points',
@@ -132,6 +139,9 @@ export function createMetrics(src: MetricsSources): Metrics {
     },
     setDeadLetters(provider) {
       deadLetters = provider;
+    },
+    setGitHubBudget(provider) {
+      githubRemaining = provider;
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,
