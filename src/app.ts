@@ -126,6 +126,7 @@ export function createApp(deps: AppDeps): App {
     status,
     ...(deps.http ? { http: deps.http } : {}),
     ...(deps.announcements ? { ...deps.announcements, hub: deps.announcements.hub ?? hub } : {}),
+    onPollCost: (cost) => metrics.githubPollCost.observe(cost),
   });
   metrics.setOutboxDepth(() => announcements.pipeline.outbox.depthByChannel());
   metrics.setDeadLetters(() => announcements.pipeline.outbox.countByState('dead'));
@@ -182,6 +183,7 @@ export function createApp(deps: AppDeps): App {
       });
     },
     afterNotify: () => announcements.worker.kick(),
+    onOutcome: (outcome) => metrics.feedback.inc({ outcome }),
     ...(deps.feedback?.tuning ? { tuning: deps.feedback.tuning } : {}),
   });
   status.addDetails(() => feedback.details());

@@ -64,6 +64,7 @@ export function createMetrics(src: MetricsSources): Metrics {
   let outboxDepth: () => ReadonlyMap<string, number> | Readonly<Record<string, number>> = () => ({});
   let deadLetters: () => number = () => 0;
   let githubRemaining: () => number | undefined = () => undefined;
+  const reconnectsSeen = new Map<string, number>();
 
   new Gauge({
     name: 'doibot_build_info',
@@ -101,6 +102,15 @@ export function createMetrics(src: MetricsSources): Metrics {
       help: 'Reconnects per chat adapter.',
       labelNames: ['platform'],
       registers,
+      // Adapters count their own reconnects (they know nothing of metrics); scrape adds the news.
+      collect() {
+        for (const a of src.adapters()) {
+          const total = a.reconnects ?? 0;
+          const seen = reconnectsSeen.get(a.platform) ?? 0;
+          if (total > seen) this.inc({ platform: a.platform }, total - seen);
+          reconnectsSeen.set(a.platform, Math.max(total, seen));
+        }
+      },
     }),
     githubPointsRemaining: new Gauge({
       name: 'doibot_github_points_remaining',

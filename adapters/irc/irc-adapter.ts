@@ -113,6 +113,8 @@ export class IrcAdapter implements ChatAdapter {
   #state: State = 'idle';
   #since: Date | undefined;
   #registeredAt = 0;
+  #everRegistered = false;
+  #reconnects = 0;
   #attempt = 0;
   #nextRetryAt: number | undefined;
   #lastError: string | undefined;
@@ -196,6 +198,7 @@ export class IrcAdapter implements ChatAdapter {
       ...(this.#since ? { since: this.#since } : {}),
       detail,
       ...(problems.length ? { problems } : {}),
+      reconnects: this.#reconnects,
     };
   }
 
@@ -457,6 +460,8 @@ export class IrcAdapter implements ChatAdapter {
       this.#saslFailure(client, 'registered without a SASL login');
       return;
     }
+    if (this.#everRegistered) this.#reconnects++;
+    this.#everRegistered = true;
     this.#state = 'registered';
     this.#since = new Date(this.#clock.now());
     this.#registeredAt = this.#clock.now();

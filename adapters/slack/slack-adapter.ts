@@ -99,6 +99,8 @@ export class SlackAdapter implements ChatAdapter {
   #self: (SlackSelf & { readonly userName: string; readonly team: string }) | undefined;
   #onMessage: ((msg: InboundMessage) => Promise<void>) | undefined;
   #connected = false;
+  #everConnected = false;
+  #reconnects = 0;
   #since: Date | undefined;
   #connecting = false;
   #fatal = false;
@@ -234,6 +236,7 @@ export class SlackAdapter implements ChatAdapter {
       ...(this.#since ? { since: this.#since } : {}),
       detail: self ? `${this.mode === 'socket' ? 'Socket Mode' : 'HTTP events'}, @${self.userName} in ${self.team}` : `${this.mode === 'socket' ? 'Socket Mode' : 'HTTP events'}, not connected`,
       ...(problems.length ? { problems } : {}),
+      reconnects: this.#reconnects,
     };
   }
 
@@ -348,6 +351,8 @@ export class SlackAdapter implements ChatAdapter {
 
   #setConnected(connected: boolean): void {
     if (connected !== this.#connected) this.#since = new Date(this.#clock.now());
+    if (connected && !this.#connected && this.#everConnected) this.#reconnects++;
+    if (connected) this.#everConnected = true;
     this.#connected = connected;
   }
 

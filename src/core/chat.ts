@@ -59,6 +59,8 @@ export interface AdapterStatus {
   readonly since?: Date;
   readonly detail?: string;
   readonly problems?: readonly string[];
+  /** Connections established after the first one (cumulative), for metrics. */
+  readonly reconnects?: number;
 }
 
 export interface ChatAdapter {

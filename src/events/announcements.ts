@@ -35,6 +35,8 @@ export interface AnnouncementsDeps {
   readonly graphql?: GraphQLClient;
   /** Docker Hub; without it merges are not followed to publication. */
   readonly hub?: HubLookup;
+  /** Points each poll query cost, for metrics. */
+  readonly onPollCost?: (cost: number) => void;
   /** Overrides for tests and benchmarks. */
   readonly tuning?: {
     readonly outbox?: Partial<ConstructorParameters<typeof OutboxWorker>[0]>;
@@ -104,6 +106,7 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
         pollSeconds: config.github.pollSeconds,
         clock,
         log: log.child({ component: 'github-poll' }),
+        ...(deps.onPollCost ? { onQueryCost: deps.onPollCost } : {}),
       })
     : undefined;
 

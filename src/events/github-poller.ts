@@ -45,6 +45,8 @@ export interface GitHubPollerOptions {
   /** Stop spending when this few points remain, until the budget resets. */
   readonly budgetReserve?: number;
   readonly maxPages?: number;
+  /** Points each poll query cost, for metrics. */
+  readonly onQueryCost?: (cost: number) => void;
 }
 
 export interface BudgetInfo {
@@ -60,7 +62,7 @@ const MAX_BLOBS_PER_QUERY = 20;
 
 export class GitHubPoller {
   readonly source: string;
-  readonly #o: Required<Omit<GitHubPollerOptions, 'publish'>> & Pick<GitHubPollerOptions, 'publish'>;
+  readonly #o: Required<Omit<GitHubPollerOptions, 'publish' | 'onQueryCost'>> & Pick<GitHubPollerOptions, 'publish' | 'onQueryCost'>;
   readonly #owner: string;
   readonly #name: string;
   #running = false;
@@ -219,6 +221,7 @@ export class GitHubPoller {
     if (rl) {
       this.#budget.spent += rl.cost;
       this.#budget.lastCost = rl.cost;
+      this.#o.onQueryCost?.(rl.cost);
       this.#budget.remaining = rl.remaining;
       const reset = Date.parse(rl.resetAt);
       if (Number.isFinite(reset)) this.#budget.resetAt = reset;

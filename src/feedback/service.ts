@@ -58,6 +58,8 @@ export interface FeedbackServiceOptions {
   readonly notify?: (report: Report, body: RichText, event: 'filed' | 'failed') => void;
   /** Called after a notify()'s transaction committed (wake the outbox worker). */
   readonly afterNotify?: () => void;
+  /** Each filing attempt's result, for metrics. */
+  readonly onOutcome?: (outcome: 'filed' | 'queued' | 'failed') => void;
   readonly tuning?: FeedbackTuning;
 }
 
@@ -493,6 +495,7 @@ export class FeedbackService implements FeedbackApi {
     })();
     if (notified) this.#o.afterNotify?.();
     this.lastError = undefined;
+    this.#o.onOutcome?.('filed');
     return { kind: 'filed', url: issue.url, number: issue.number, found };
   }
 
@@ -518,6 +521,7 @@ export class FeedbackService implements FeedbackApi {
       })();
       if (notified) this.#o.afterNotify?.();
       log.error({ err }, 'feedback filing failed for good');
+      this.#o.onOutcome?.('failed');
       return { kind: 'failed', error: message.slice(0, 200) };
     }
     const attempts = report.attempts + 1;
@@ -529,6 +533,7 @@ export class FeedbackService implements FeedbackApi {
     this.#store.markRetry(report.id, attemptId, now + wait, errorMessage(err));
     log.warn({ err, attempts, waitMs: wait }, 'feedback filing failed; will retry');
     this.#wake.abort();
+    this.#o.onOutcome?.('queued');
     return { kind: 'queued', error: message.slice(0, 200), nextAt: now + wait };
   }
 

@@ -107,6 +107,7 @@ describe.skipIf(!ircServerUsable('irc-connection.test.ts'))('IRC connection life
       expect(msg.params).toEqual(['#restart', 'queued while the server was down']);
       expect(bot.adapter.status()).toMatchObject({ connected: true });
       expect(bot.adapter.status().detail).toMatch(/logged in as doibot, in #restart/);
+      expect(bot.adapter.status().reconnects).toBe(1);
     } finally {
       await alice?.quit();
       await bot.stop();
