@@ -3,7 +3,7 @@
  * RichText. Every string that came from GitHub (titles, logins, labels, check names) is
  * attacker-controlled and is only ever placed in RichText text parts, which the adapters escape.
  */
-import type { ChecksState, PrReview, PrState } from '../core/events.js';
+import type { PrReview, PrSnapshot } from '../core/events.js';
 import type { RichText } from '../core/richtext.js';
 
 export interface PrReviewInfo extends PrReview {
@@ -11,35 +11,23 @@ export interface PrReviewInfo extends PrReview {
   readonly commitOid?: string;
 }
 
-export interface PrDetail {
-  readonly number: number;
-  readonly title: string;
-  readonly url: string;
-  readonly author: string;
-  readonly state: PrState;
-  readonly isDraft: boolean;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly mergedAt?: number;
-  readonly closedAt?: number;
-  readonly headOid: string;
-  readonly images: readonly string[];
-  readonly labels: readonly string[];
+/** A PR as `pr`, `prs` and `queue` show it: the snapshot's facts plus what only a live query has. */
+export interface PrDetail
+  extends Pick<
+    PrSnapshot,
+    | 'number' | 'title' | 'url' | 'author' | 'state' | 'isDraft' | 'createdAt' | 'updatedAt' | 'mergedAt'
+    | 'closedAt' | 'headOid' | 'images' | 'labels' | 'checks' | 'failingChecks' | 'changedFiles' | 'additions' | 'deletions'
+  > {
   /** APPROVED | CHANGES_REQUESTED | REVIEW_REQUIRED; absent when GitHub gives none. */
   readonly reviewDecision?: string;
   /** Latest review per reviewer, newest first. */
   readonly reviews: readonly PrReviewInfo[];
-  readonly checks: ChecksState;
-  readonly failingChecks: readonly string[];
   /** MERGEABLE | CONFLICTING | UNKNOWN (live answers only). */
   readonly mergeable?: string;
   /** BEHIND | BLOCKED | CLEAN | DIRTY | HAS_HOOKS | UNKNOWN | UNSTABLE (live answers only). */
   readonly mergeStateStatus?: string;
   /** true: new commits since the latest review; undefined: no review or unknown. */
   readonly changedSinceReview?: boolean;
-  readonly changedFiles: number;
-  readonly additions: number;
-  readonly deletions: number;
   /** Where the answer came from: a live GitHub query or the bot's stored snapshot. */
   readonly source: 'live' | 'snapshot';
   /** For snapshots: when the bot recorded it (ms). */
