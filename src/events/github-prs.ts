@@ -10,40 +10,45 @@ export const PR_PAGE_SIZE = 25;
 /** The first run pages through open PRs in bigger pages (2 points each). */
 export const BASELINE_PAGE_SIZE = 50;
 
+/** What the poller (and so every stored PR snapshot) knows about a PR; `pr <n>` adds to it. */
+export const PR_POLL_FIELDS = /* GraphQL */ `
+  fragment DoiBotPollPrFields on PullRequest {
+    number
+    title
+    url
+    isDraft
+    state
+    createdAt
+    updatedAt
+    mergedAt
+    closedAt
+    headRefOid
+    changedFiles
+    additions
+    deletions
+    author { login }
+    labels(first: 20) { nodes { name } }
+    latestReviews(first: 10) { nodes { id state submittedAt author { login } } }
+    statusCheckRollup {
+      state
+      contexts(first: 30) {
+        nodes {
+          __typename
+          ... on CheckRun { name conclusion }
+          ... on StatusContext { context state }
+        }
+      }
+    }
+    files(first: 100) { nodes { path } }
+  }
+`;
+
 export const POLL_QUERY = /* GraphQL */ `
   query DoiBotPoll($owner: String!, $name: String!, $first: Int!, $after: String, $states: [PullRequestState!]) {
     repository(owner: $owner, name: $name) {
       pullRequests(first: $first, after: $after, states: $states, orderBy: { field: UPDATED_AT, direction: DESC }) {
         pageInfo { hasNextPage endCursor }
-        nodes {
-          number
-          title
-          url
-          isDraft
-          state
-          createdAt
-          updatedAt
-          mergedAt
-          closedAt
-          headRefOid
-          changedFiles
-          additions
-          deletions
-          author { login }
-          labels(first: 20) { nodes { name } }
-          latestReviews(first: 10) { nodes { id state submittedAt author { login } } }
-          statusCheckRollup {
-            state
-            contexts(first: 30) {
-              nodes {
-                __typename
-                ... on CheckRun { name conclusion }
-                ... on StatusContext { context state }
-              }
-            }
-          }
-          files(first: 100) { nodes { path } }
-        }
+        nodes { ...DoiBotPollPrFields }
       }
       defaultBranchRef {
         target {
@@ -60,6 +65,7 @@ export const POLL_QUERY = /* GraphQL */ `
     }
     rateLimit { cost remaining resetAt }
   }
+  ${PR_POLL_FIELDS}
 `;
 
 /**

@@ -4,40 +4,16 @@
  * can keep the budget. User input only ever travels in variables, never in document text.
  */
 import { z } from 'zod';
-import { prNodeWire } from '../events/github-prs.js';
+import { PR_POLL_FIELDS, prNodeWire } from '../events/github-prs.js';
 
 /** The PR fields the event poller reads, plus what `pr <n>` shows on top. */
 const PR_FIELDS = /* GraphQL */ `
   fragment DoiBotPrFields on PullRequest {
-    number
-    title
-    url
-    isDraft
-    state
-    createdAt
-    updatedAt
-    mergedAt
-    closedAt
-    headRefOid
-    changedFiles
-    additions
-    deletions
-    author { login }
-    labels(first: 20) { nodes { name } }
+    ...DoiBotPollPrFields
     reviewDecision
-    latestReviews(first: 10) { nodes { id state submittedAt author { login } commit { oid } } }
-    statusCheckRollup {
-      state
-      contexts(first: 30) {
-        nodes {
-          __typename
-          ... on CheckRun { name conclusion }
-          ... on StatusContext { context state }
-        }
-      }
-    }
-    files(first: 100) { nodes { path } }
+    latestReviews(first: 10) { nodes { commit { oid } } }
   }
+  ${PR_POLL_FIELDS}
 `;
 
 export const PR_QUERY = /* GraphQL */ `
