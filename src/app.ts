@@ -240,7 +240,7 @@ export function createApp(deps: AppDeps): App {
           ...(msg.threadId ? { threadId: msg.threadId } : {}),
         });
       } catch (err) {
-        log.error({ err, msg: msg.id }, 'message handling failed');
+        log.error({ err, messageId: msg.id }, 'message handling failed');
       }
     })();
     inFlight.add(work);

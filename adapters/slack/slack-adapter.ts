@@ -462,7 +462,7 @@ export class SlackAdapter implements ChatAdapter {
   #deliver(msg: InboundMessage, keys: ReadonlyArray<string | undefined>): void {
     const present = keys.filter((k): k is string => k !== undefined);
     if (present.some((k) => this.#seen.has(k))) {
-      this.#log.info({ msg: msg.id }, 'duplicate slack delivery ignored');
+      this.#log.info({ messageId: msg.id }, 'duplicate slack delivery ignored');
       return;
     }
     for (const k of present) this.#seen.add(k);

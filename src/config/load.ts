@@ -29,6 +29,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'DOIBOT_CATALOG_REFRESH_SECONDS', path: ['catalog', 'refreshSeconds'] },
   { name: 'DOIBOT_POLL_SECONDS', path: ['github', 'pollSeconds'] },
   { name: 'DOIBOT_HUB_POLL_SECONDS', path: ['hub', 'pollSeconds'] },
+  { name: 'DOIBOT_HUB_REBUILD_CHECKS', path: ['hub', 'rebuildChecksPerPass'] },
   { name: 'DOIBOT_OFFICIAL_IMAGES_REPO', path: ['github', 'officialImagesRepo'] },
   { name: 'DOIBOT_DOCS_REPO', path: ['github', 'docsRepo'] },
   { name: 'GITHUB_TOKEN', path: ['github', 'token'], secret: true },

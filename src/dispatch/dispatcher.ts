@@ -51,7 +51,7 @@ export class Dispatcher {
     if (!addressed) return null;
     const input = text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text;
     const tokenized = tokenize(input);
-    const log = this.#o.log.child({ msg: msg.id, channel: msg.channel.key, user: msg.author.id });
+    const log = this.#o.log.child({ messageId: msg.id, channel: msg.channel.key, user: msg.author.id });
     const started = this.#o.clock.now();
     const level = this.#o.access.levelOf(msg.author);
 
