@@ -1,31 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runProgram, type ProgramResult } from '../support/run-program.js';
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real program as a user would, with stdin as a pipe. */
-export function runBot(input: string, env: Record<string, string> = {}, args: string[] = []): Promise<RunResult> {
+/** Runs the real program as a user would, with stdin as a pipe and a fresh database. */
+function runBot(input: string, env: Record<string, string> = {}, args: string[] = []): Promise<ProgramResult> {
   const dir = mkdtempSync(join(tmpdir(), 'doibot-console-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: dir, DOIBOT_DB: join(dir, 'bot.sqlite3'), ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+  return runProgram(input, { HOME: dir, DOIBOT_DB: join(dir, 'bot.sqlite3'), ...env }, args);
 }
 
 describe('console adapter through a real pipe', { timeout: 90_000 }, () => {

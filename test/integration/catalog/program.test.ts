@@ -1,29 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../src/paths.js';
+import { runProgram, type ProgramResult } from '../../support/run-program.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'doibot-catalog-program-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `printf '<input>' | npx tsx src/main.ts`, as a user would run it, with a temp database. */
-function run(input: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: projectRoot(),
-      env: { PATH: process.env.PATH ?? '', HOME: dir, DOIBOT_DB: join(dir, 'bot.sqlite3'), DOCKER_HUB_URL: 'http://127.0.0.1:9', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function run(input: string, env: Record<string, string> = {}): Promise<ProgramResult> {
+  return runProgram(input, { HOME: dir, DOIBOT_DB: join(dir, 'bot.sqlite3'), DOCKER_HUB_URL: 'http://127.0.0.1:9', ...env });
 }
 
 describe('the program answers catalog questions out of the box', { timeout: 90_000 }, () => {
