@@ -27,12 +27,12 @@ export function loadDctFacts(file = join(projectRoot(), 'assets', 'knowledge', '
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`${file}: ${errorMessage(err)}`);
+    throw new ConfigError([`${file}: ${errorMessage(err)}`]);
   }
   const parsed = dctSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${file}: ${issue.path.join('.') || '(root)'} ${issue.message}`);
+    throw new ConfigError([`${file}: ${issue.path.join('.') || '(root)'} ${issue.message}`]);
   }
   return parsed.data;
 }
