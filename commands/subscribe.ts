@@ -2,12 +2,10 @@ import { z } from 'zod';
 import { identityOf } from '../src/core/chat.js';
 import { UserError } from '../src/core/errors.js';
 import { rt } from '../src/core/richtext.js';
-import { EVENT_KINDS } from '../src/config/schema.js';
+import { eventPatternProblem, imagePatternProblem, normalisePattern, patternListProblem } from '../src/subscriptions/patterns.js';
 import { defineCommand, type CommandContext } from '../src/dispatch/command.js';
 import type { AnnouncementService, SubscriptionInfo } from '../src/services.js';
 
-const IMAGE_GLOB = /^[a-z0-9*?][a-z0-9._*?-]{0,63}$/;
-const KIND_GLOB = /^(\*|(pr|image)(\.[a-z*-]+)*)$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export function announcementsOf(ctx: CommandContext): AnnouncementService {
@@ -22,11 +20,6 @@ export function channelOf(ctx: CommandContext): string {
   return ctx.message.channel.key;
 }
 
-function kindGlobMatchesSomething(glob: string): boolean {
-  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  return EVENT_KINDS.some((k) => re.test(k));
-}
-
 interface ParsedSpec {
   images: string[];
   events: string[];
@@ -34,23 +27,25 @@ interface ParsedSpec {
   digestTime?: string;
 }
 
+/** A comma list of patterns, normalised and checked like config seeds and stored rules. */
+function patternsOf(word: string, problemOf: (p: string) => string | undefined, code: string, what: string): string[] {
+  const patterns = word.split(',').map(normalisePattern).filter(Boolean);
+  const problem = patternListProblem(patterns, problemOf);
+  if (problem) throw new UserError(code, patterns.length ? `${problem}.` : `"${word.slice(0, 40)}" names no ${what}.`);
+  return patterns;
+}
+
 /** "python,node*" ["pr.*,image.published"] ["every" | "merged" | "digest" ["HH:MM"]] */
 export function parseSubscribeArgs(words: readonly string[]): ParsedSpec {
   const [imagesWord, ...rest] = words;
   if (!imagesWord) throw new UserError('subscribe.usage', 'Say which images, e.g. "subscribe python,node* pr.* every".');
-  const images = imagesWord.toLowerCase().split(',').filter(Boolean);
-  const badImage = images.find((i) => !IMAGE_GLOB.test(i));
-  if (badImage !== undefined || !images.length) throw new UserError('subscribe.image', `"${(badImage ?? imagesWord).slice(0, 40)}" is not an image name or glob (like python, node*, *).`);
+  const images = patternsOf(imagesWord, imagePatternProblem, 'subscribe.image', 'image');
   let events = ['*'];
   let mode: SubscriptionInfo['mode'] = 'every';
   let digestTime: string | undefined;
   let i = 0;
   if (rest[i] !== undefined && !['every', 'merged', 'merged-and-published', 'digest'].includes(rest[i]!.toLowerCase())) {
-    events = rest[i]!.toLowerCase().split(',').filter(Boolean);
-    const bad = events.find((e) => !KIND_GLOB.test(e) || !kindGlobMatchesSomething(e));
-    if (bad !== undefined || !events.length) {
-      throw new UserError('subscribe.events', `"${(bad ?? rest[i]!).slice(0, 40)}" matches no event kind. Kinds: ${EVENT_KINDS.join(', ')} (globs like pr.* work).`);
-    }
+    events = patternsOf(rest[i]!, eventPatternProblem, 'subscribe.events', 'event kind');
     i++;
   }
   const modeWord = rest[i]?.toLowerCase();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../src/core/errors.js';
+import { globLimitProblem } from '../src/core/glob.js';
 import { capList, rt } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { catalogOf, echo, requireImage } from './catalog-common.js';
@@ -24,6 +25,8 @@ export const tags = defineCommand({
         ...(info.sharedTags.length ? [rt.line(`Shared tags (multi-platform, several entries): ${capList(info.sharedTags, 12)}.`)] : []),
       );
     }
+    const tooBig = globLimitProblem(glob);
+    if (tooBig) throw new UserError('tags.glob', `That glob ${tooBig}.`);
     const matches = catalog.matchTags(info.name, glob);
     if (!matches.length) {
       throw new UserError('catalog.no-match', `No ${info.name} tag matches "${echo(glob)}" (${info.tags.length} tags; globs use * and ?, e.g. "3.*-slim").`);

@@ -5,6 +5,7 @@
  */
 import { ARCHITECTURES, type BashbrewArch } from './arch.js';
 import { deriveFeedbackRoute, type FeedbackRoute } from './feedback-route.js';
+import { globMatch } from '../core/glob.js';
 import { archValue, parseManifest, type Maintainer, type ManifestEntry, type ManifestError } from './manifest.js';
 import type { CatalogFiles } from './source.js';
 
@@ -238,34 +239,6 @@ export function typoDistance(a: string, b: string): number {
     rows.push(row);
   }
   return rows[x.length]![y.length]!;
-}
-
-/**
- * Shell-style glob (`*` any run, `?` one character), case-sensitive like tags. Iterative with
- * single-star backtracking: O(pattern × text) at worst, whatever the pattern.
- */
-export function globMatch(pattern: string, text: string): boolean {
-  const p = pattern.slice(0, 256);
-  let pi = 0;
-  let ti = 0;
-  let starP = -1;
-  let starT = 0;
-  while (ti < text.length) {
-    if (pi < p.length && (p[pi] === '?' || p[pi] === text[ti])) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === '*') {
-      starP = pi++;
-      starT = ti;
-    } else if (starP >= 0) {
-      pi = starP + 1;
-      ti = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === '*') pi++;
-  return pi === p.length;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PATTERNS_PER_RULE, eventPatternProblem, imagePatternProblem, normalisePattern } from '../subscriptions/patterns.js';
 
 const identity = z
   .string()
@@ -9,27 +10,21 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveSeconds = z.coerce.number().int().min(5).max(86_400);
 
-export const EVENT_KINDS = [
-  'pr.opened',
-  'pr.ready',
-  'pr.labeled',
-  'pr.review.approved',
-  'pr.review.changes-requested',
-  'pr.checks.failed',
-  'pr.checks.passed',
-  'pr.pushed',
-  'pr.merged',
-  'pr.closed',
-  'image.published',
-] as const;
+/** A subscription pattern from the config file, checked exactly like one typed in chat. */
+function pattern(problemOf: (p: string) => string | undefined) {
+  return z
+    .string()
+    .transform(normalisePattern)
+    .superRefine((p, ctx) => {
+      const problem = problemOf(p);
+      if (problem) ctx.addIssue({ code: 'custom', message: `"${p.slice(0, 40)}" ${problem}` });
+    });
+}
 
 export const subscriptionSeed = z.strictObject({
   channel: z.string().regex(/^(irc:#\S+|slack:[A-Z0-9]+|console:\S+|memory:\S+)$/, 'must be "irc:#chan" or "slack:<channel id>"'),
-  images: z.array(z.string().min(1)).min(1).default(['*']),
-  events: z
-    .array(z.string().regex(/^(pr|image)(\.[a-z*-]+)*$|^\*$/, 'must be an event kind like "pr.*" or "image.published"'))
-    .min(1)
-    .default(['*']),
+  images: z.array(pattern(imagePatternProblem)).min(1).max(MAX_PATTERNS_PER_RULE).default(['*']),
+  events: z.array(pattern(eventPatternProblem)).min(1).max(MAX_PATTERNS_PER_RULE).default(['*']),
   mode: z.enum(['every', 'merged-and-published', 'digest']).default('every'),
   digestTime: z
     .string()

@@ -4,18 +4,21 @@
  * produces the same ids and the dedupe in seen_events / outbox catches it.
  */
 
-export type EventKind =
-  | 'pr.opened'
-  | 'pr.ready'
-  | 'pr.labeled'
-  | 'pr.review.approved'
-  | 'pr.review.changes-requested'
-  | 'pr.checks.failed'
-  | 'pr.checks.passed'
-  | 'pr.pushed'
-  | 'pr.merged'
-  | 'pr.closed'
-  | 'image.published';
+export const EVENT_KINDS = [
+  'pr.opened',
+  'pr.ready',
+  'pr.labeled',
+  'pr.review.approved',
+  'pr.review.changes-requested',
+  'pr.checks.failed',
+  'pr.checks.passed',
+  'pr.pushed',
+  'pr.merged',
+  'pr.closed',
+  'image.published',
+] as const;
+
+export type EventKind = (typeof EVENT_KINDS)[number];
 
 export type PrState = 'OPEN' | 'CLOSED' | 'MERGED';
 export type ChecksState = 'SUCCESS' | 'FAILURE' | 'PENDING' | 'NONE';

@@ -209,6 +209,9 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     rebuilds,
     pollHub,
     start() {
+      for (const fix of subscriptions.repair()) {
+        log.warn({ subscription: fix.id, channel: fix.channel, problems: fix.problems }, fix.action === 'dropped' ? 'stored subscription rule dropped: its patterns are not valid' : 'stored subscription rule repaired');
+      }
       const seeds = config.subscriptions.map(({ digestTime, ...rest }) => ({ ...rest, ...(digestTime !== undefined ? { digestTime } : {}) }));
       const added = subscriptions.seed(seeds, clock.now());
       if (added) log.info({ added }, 'subscriptions seeded from the config file');

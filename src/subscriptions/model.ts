@@ -1,4 +1,5 @@
 import { imagesOf, type DomainEvent, type EventKind } from '../core/events.js';
+import { globMatch } from '../core/glob.js';
 
 export type SubscriptionMode = 'every' | 'merged-and-published' | 'digest';
 
@@ -23,22 +24,13 @@ export const DEFAULT_DIGEST_TIME = '09:00';
 /** Kinds that pass a merged-and-published subscription. */
 const MERGED_AND_PUBLISHED: ReadonlySet<EventKind> = new Set(['pr.merged', 'image.published']);
 
-/** Shell-style glob with * and ?; image names and kinds are compared case-insensitively. */
-export function globMatch(pattern: string, value: string): boolean {
-  const p = pattern.toLowerCase();
-  const v = value.toLowerCase();
-  if (!p.includes('*') && !p.includes('?')) return p === v;
-  const re = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(v);
-}
-
 export function kindMatches(spec: SubscriptionSpec, kind: EventKind): boolean {
   if (spec.mode === 'merged-and-published' && !MERGED_AND_PUBLISHED.has(kind)) return false;
-  return spec.events.some((p) => globMatch(p, kind));
+  return spec.events.some((p) => globMatch(p, kind, { ignoreCase: true }));
 }
 
 export function imageMatches(spec: SubscriptionSpec, image: string): boolean {
-  return spec.images.some((p) => globMatch(p, image));
+  return spec.images.some((p) => globMatch(p, image, { ignoreCase: true }));
 }
 
 /**

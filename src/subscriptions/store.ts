@@ -1,5 +1,13 @@
 import type { Db } from '../store/db.js';
 import { specKey, type Subscription, type SubscriptionMode, type SubscriptionSpec } from './model.js';
+import { eventPatternProblem, imagePatternProblem, repairPatterns } from './patterns.js';
+
+export interface RuleRepair {
+  readonly id: number;
+  readonly channel: string;
+  readonly action: 'repaired' | 'dropped';
+  readonly problems: readonly string[];
+}
 
 interface Row {
   id: number;
@@ -72,6 +80,37 @@ export class SubscriptionStore {
     return existing;
   }
 
+  /**
+   * Checks every stored rule against today's pattern rules (run at start, before anything
+   * matches): bad patterns are removed from a rule, and a rule left with no image or no event
+   * pattern, or that became a duplicate of another, is deleted.
+   */
+  repair(): RuleRepair[] {
+    const out: RuleRepair[] = [];
+    this.#db.transaction(() => {
+      const rows = this.#db.prepare<[], Row>('SELECT * FROM subscriptions ORDER BY id').all();
+      for (const r of rows) {
+        const images = repairPatterns(parseJson(r.images), imagePatternProblem);
+        const events = repairPatterns(parseJson(r.events), eventPatternProblem);
+        const problems = [...images.dropped.map((p) => `image ${p}`), ...events.dropped.map((p) => `event ${p}`)];
+        const spec: SubscriptionSpec = { images: images.kept, events: events.kept, mode: r.mode, ...(r.digest_time !== null ? { digestTime: r.digest_time } : {}) };
+        const unchanged = JSON.stringify(images.kept) === r.images && JSON.stringify(events.kept) === r.events;
+        if (unchanged) continue;
+        const key = specKey(spec);
+        const duplicate = this.#db.prepare<[string, string, number], { id: number }>('SELECT id FROM subscriptions WHERE channel_key = ? AND spec_key = ? AND id <> ?').get(r.channel_key, key, r.id);
+        if (!images.kept.length || !events.kept.length || duplicate) {
+          this.#db.prepare('DELETE FROM subscriptions WHERE id = ?').run(r.id);
+          out.push({ id: r.id, channel: r.channel_key, action: 'dropped', problems: duplicate ? [...problems, `same as rule #${duplicate.id} once repaired`] : problems });
+        } else {
+          this.#db.prepare('UPDATE subscriptions SET images = ?, events = ?, spec_key = ? WHERE id = ?').run(JSON.stringify(images.kept), JSON.stringify(events.kept), key, r.id);
+          out.push({ id: r.id, channel: r.channel_key, action: 'repaired', problems: problems.length ? problems : ['patterns normalised'] });
+        }
+      }
+    })();
+    this.#cache = undefined;
+    return out;
+  }
+
   /** Config seeds: inserted once; restarting with the same file adds nothing. */
   seed(seeds: readonly (SubscriptionSpec & { channel: string })[], now: number): number {
     let added = 0;
@@ -79,5 +118,13 @@ export class SubscriptionStore {
       for (const s of seeds) if (this.add(s.channel, s, 'config', undefined, now).created) added++;
     })();
     return added;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

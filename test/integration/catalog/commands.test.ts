@@ -79,6 +79,7 @@ describe('catalog commands on real manifests', () => {
     expect(alpine).toContain('22-alpine');
     expect(alpine).not.toContain('22-bookworm');
     expect(await ask('tags node *-nosuch')).toMatch(/^No node tag matches "\*-nosuch"/);
+    expect(await ask(`tags node ${'*a'.repeat(12)}*b`)).toBe('That glob has more than 8 wildcards (* and ?).');
   });
 
   it('image: description, counts, maintainers and where issues go', async () => {

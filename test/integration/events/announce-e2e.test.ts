@@ -106,6 +106,12 @@ describe('a PR through its life, announced on two platforms', () => {
     expect(h.irc.sent.at(-1)!.text).toMatch(/^Already subscribed: #1/);
     await h.irc.inject('!subscribe python pr.nonsense', { channel: '#general', user: { id: 'tianon', name: 'tianon', account: 'tianon' } });
     expect(h.irc.sent.at(-1)!.text).toMatch(/^"pr.nonsense" matches no event kind/);
+    await h.irc.inject(`!subscribe ${'*a'.repeat(12)}*b`, { channel: '#general', user: { id: 'tianon', name: 'tianon', account: 'tianon' } });
+    expect(h.irc.sent.at(-1)!.text).toMatch(/^"\*a\*a.*" has more than 8 wildcards/);
+    await h.irc.inject(`!subscribe ${'x'.repeat(65)}`, { channel: '#general', user: { id: 'tianon', name: 'tianon', account: 'tianon' } });
+    expect(h.irc.sent.at(-1)!.text).toMatch(/is longer than 64 characters/);
+    await h.irc.inject(`!subscribe ${Array.from({ length: 21 }, (_, i) => `img${i}`).join(',')}`, { channel: '#general', user: { id: 'tianon', name: 'tianon', account: 'tianon' } });
+    expect(h.irc.sent.at(-1)!.text).toMatch(/^Too many patterns \(21\); at most 20/);
     await h.irc.inject('!subscriptions', { channel: '#general', user: { id: 'bob', name: 'bob', account: undefined } as never });
     expect(h.irc.sent.at(-1)!.text).toBe('Announcement rules here (1):\n#1: images python, node*; events pr.*, image.published; daily digest at 07:30 UTC (added by irc:tianon)');
     await h.irc.inject('!unsubscribe 1', { channel: '#other', user: { id: 'tianon', name: 'tianon', account: 'tianon' } });

@@ -9,7 +9,7 @@ import { createApp, type App } from '../../../src/app.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { systemClock, type Clock } from '../../../src/core/clock.js';
 import { HttpServer } from '../../../src/http/server.js';
-import { silentLogger } from '../../../src/core/log.js';
+import { silentLogger, type Logger } from '../../../src/core/log.js';
 import { createGitHubClient } from '../../../src/github/client.js';
 import { HubClient } from '../../../src/hub/client.js';
 import { openDatabase, type Db } from '../../../src/store/db.js';
@@ -73,6 +73,8 @@ export interface HarnessOptions {
   /** Serves the webhook receiver on 127.0.0.1, port 0, with this secret. */
   readonly webhookSecret?: string;
   readonly clock?: Clock;
+  /** Where the app logs (default: nowhere). */
+  readonly log?: Logger;
 }
 
 export const DEFAULT_SUBSCRIPTIONS = [
@@ -98,7 +100,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(opts.webhookSecret ? { http: { port: 0, host: '127.0.0.1', webhookSecret: opts.webhookSecret } } : {}),
     subscriptions: opts.subscriptions ?? DEFAULT_SUBSCRIPTIONS,
   });
-  const log = silentLogger();
+  const log = opts.log ?? silentLogger();
   const irc = new MemoryAdapter('irc');
   const slack = new MemoryAdapter('slack');
   const app = createApp({

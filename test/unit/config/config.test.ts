@@ -69,6 +69,17 @@ describe('config', () => {
     expect(text).toMatch(/subscriptions\[0\]\.mode/);
   });
 
+  it('checks seeded subscription patterns like the subscribe command does', () => {
+    const nasty = `${'*a'.repeat(12)}*b`;
+    const yaml = `subscriptions:\n  - channel: "irc:#c"\n    images: [python, "${nasty}"]\n    events: ["pr.*", "pr.nonsense"]\n  - channel: "irc:#d"\n    images: ["**Node"]\n`;
+    const text = problems(() => loadConfig({ env: {}, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': yaml }) })).join('\n');
+    expect(text).toMatch(/subscriptions\[0\]\.images\[1\]: ".*" has more than 8 wildcards/);
+    expect(text).toMatch(/subscriptions\[0\]\.events\[1\]: "pr\.nonsense" matches no event kind/);
+    expect(text).not.toMatch(/subscriptions\[1\]/);
+    const ok = loadConfig({ env: {}, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': 'subscriptions:\n  - channel: "irc:#d"\n    images: ["**Node"]\n' }) });
+    expect(ok.config.subscriptions[0]!.images).toEqual(['*node']);
+  });
+
   it('refuses secrets in the file and reads *_FILE variants', () => {
     const issues = problems(() =>
       loadConfig({ env: { DOIBOT_CONFIG: 'c.yaml' }, argv: [], readFile: files({ 'c.yaml': 'github:\n  token: ghp_x\n' }) }),

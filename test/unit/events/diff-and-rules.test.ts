@@ -3,7 +3,7 @@ import type { PrSnapshot } from '../../../src/core/events.js';
 import { diffPr } from '../../../src/events/diff.js';
 import { renderLine } from '../../../src/render/announce.js';
 import { toPlainText } from '../../../src/core/richtext.js';
-import { globMatch, pickRule, specKey, subscriptionMatches } from '../../../src/subscriptions/model.js';
+import { pickRule, specKey, subscriptionMatches } from '../../../src/subscriptions/model.js';
 
 const BASE = 1_000_000;
 const pr = (over: Partial<PrSnapshot> = {}): PrSnapshot => ({
@@ -45,9 +45,8 @@ describe('diffPr', () => {
 describe('subscription rules', () => {
   const opened = { kind: 'pr.opened' as const, id: 'x', occurredAt: 0, pr: pr() };
   it('globs on images and kinds; merged-and-published narrows kinds; "every" wins', () => {
-    expect(globMatch('node*', 'node')).toBe(true);
-    expect(globMatch('pr.*', 'pr.review.approved')).toBe(true);
-    expect(globMatch('py', 'python')).toBe(false);
+    expect(subscriptionMatches({ images: ['PY*'], events: ['PR.*'], mode: 'every' }, opened)).toBe(true);
+    expect(subscriptionMatches({ images: ['py'], events: ['*'], mode: 'every' }, opened)).toBe(false);
     expect(subscriptionMatches({ images: ['py*'], events: ['pr.*'], mode: 'every' }, opened)).toBe(true);
     expect(subscriptionMatches({ images: ['py*'], events: ['*'], mode: 'merged-and-published' }, opened)).toBe(false);
     expect(subscriptionMatches({ images: ['node'], events: ['*'], mode: 'every' }, opened)).toBe(false);
