@@ -6,7 +6,12 @@
  * before it looks for either, so `&#64;name` pings as well. Text inside a code span is never
  * linked, so every such token is wrapped in one; backslashes, backticks, `&` and `<` in user
  * text are escaped first so that no user character can open, close or break out of a span,
- * start HTML (comments, tags) or spell an entity.
+ * start HTML (comments, tags, `<img>`), an autolink (`<https://...>`) or spell an entity.
+ *
+ * Links and images: `[` and `]` are escaped, so `[text](url)`, `![x](pixel.gif)` and reference
+ * definitions (`[x]: url`) stay text, and every URL (`https://`, `ftp://`, `www.`) goes into a
+ * code span, so GitHub's bare-URL autolinking cannot make it clickable either. The reader sees
+ * each address as it was typed and nothing loads or disguises where it leads.
  */
 
 /** GitHub's limits (422 beyond them); we stay below with a margin. */
@@ -30,13 +35,13 @@ export function cleanText(input: string): string {
 }
 
 /**
- * Tokens GitHub links or notifies: issue/PR/discussion/commit URLs on github.com, mentions
+ * Tokens GitHub links or notifies: any URL, github.com paths without a scheme, mentions
  * (`@user`, `@org/team`), `owner/repo#1`, `owner/repo@sha`, `#1`, `GH-1`. Ordered longest first
  * so a URL is wrapped whole rather than around the `#1` inside it. `owner/repo` starts only at
  * a word boundary and is length-bounded (GitHub: 39 + 100), so long runs cannot make it quadratic.
  */
 const LINKY =
-  /(?:https?:\/\/)?(?:www\.)?github\.com\/[^\s`\\<>]+|(?<![\w.-])[\w.-]{1,100}\/[\w.-]{1,100}(?:#\d+|@[0-9a-f]{7,40}\b)|@[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?|#\d+|\bGH-\d+/gi;
+  /(?:https?|ftp):\/\/[^\s`\\<>]+|www\.[^\s`\\<>]+|github\.com\/[^\s`\\<>]+|(?<![\w.-])[\w.-]{1,100}\/[\w.-]{1,100}(?:#\d+|@[0-9a-f]{7,40}\b)|@[A-Za-z0-9][\w.-]*(?:\/[\w.-]+)?|#\d+|\bGH-\d+/gi;
 
 /** A code span holding `s` verbatim, whatever backticks it contains (CommonMark rules). */
 export function codeSpan(s: string): string {
@@ -62,9 +67,9 @@ export function neutraliseInline(line: string): string {
   return out + escapeMarkdown(line.slice(last));
 }
 
-/** Backslash and backtick escaped; `&` and `<` as entities (no HTML, no entity spelling). */
+/** Backslash, backtick and brackets escaped; `&` and `<` as entities (no HTML, no entity spelling). */
 function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`&<]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : `\\${c}`));
+  return s.replace(/[\\`&<[\]]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : `\\${c}`));
 }
 
 /**

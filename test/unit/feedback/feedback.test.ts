@@ -4,7 +4,7 @@ import { parseFeedback } from '../../../commands/feedback.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { FeedbackAnswers } from '../../../src/feedback/answers.js';
 import { searchTerms } from '../../../src/feedback/github.js';
-import { GITHUB_BODY_LIMIT, cleanText, codeSpan, neutraliseInline, neutraliseTitle } from '../../../src/feedback/neutralise.js';
+import { GITHUB_BODY_LIMIT, cleanText, codeSpan, neutraliseInline, neutraliseTitle, quoteBlock } from '../../../src/feedback/neutralise.js';
 import { PREFILL_URL_MAX, buildBody, buildTitle, prefilledIssueUrl } from '../../../src/feedback/report.js';
 
 /**
@@ -71,6 +71,32 @@ describe('neutralising text for GitHub', () => {
 
   it('escapes what could open HTML, spell an entity or break a span', () => {
     expect(neutraliseInline('&#64;x <!-- c --> <b>`a`</b> \\@y')).toBe('&amp;`#64`;x &lt;!-- c --> &lt;b>\\`a\\`&lt;/b> \\\\`@y`');
+  });
+
+  it('links, images, reference definitions, autolinks and HTML come out inert, the URL visible', () => {
+    expect(neutraliseInline('![x](https://t/p.gif)')).toBe('!\\[x\\](`https://t/p.gif)`');
+    expect(neutraliseInline('[click](https://evil)')).toBe('\\[click\\](`https://evil)`');
+    expect(neutraliseInline('[x]: https://evil "t"')).toBe('\\[x\\]: `https://evil` "t"');
+    expect(neutraliseInline('<https://evil/a> and www.evil.com/b')).toBe('&lt;`https://evil/a`> and `www.evil.com/b`');
+    expect(neutraliseInline('<img src="https://t/p.gif">')).toBe('&lt;img src="`https://t/p.gif"`>');
+    expect(neutraliseInline('[x][ref] [^1] \\[y](ftp://z)')).toBe('\\[x\\]\\[ref\\] \\[^1\\] \\\\\\[y\\](`ftp://z)`');
+    const body = buildBody('see ![pixel](https://t/p.gif)\n[x]: https://evil', { kind: 'image', image: 'python' }, origin);
+    expect(body).toContain('> see !\\[pixel\\](`https://t/p.gif)`\n> \\[x\\]: `https://evil`');
+  });
+
+  it('no link, image, HTML or bare URL survives outside code, for any text (property)', () => {
+    const unit = fc.constantFrom('[', ']', '(', ')', '!', '<', '>', ':', ' ', '\n', '\\', '`', '&', '#', 'x', 'h', 't', 'p', 's', '/', '.', 'w', 'https://', 'www.');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (s) => {
+        for (const line of quoteBlock(cleanText(s)).split('\n')) {
+          const plain = outsideCode(line);
+          // Unescaped brackets are what links, images and reference definitions are made of;
+          // GitHub autolinks a scheme or www. followed by a domain character.
+          expect(plain).not.toMatch(/[[\]<]|https?:\/\/[\w-]|www\.[\w-]/i);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('strips control, zero-width and bidi characters; CR, CRLF and separators become LF', () => {
