@@ -9,6 +9,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
+import { readLimitedBody, refuseTooLarge } from '../http/body.js';
 import type { HttpServer } from '../http/server.js';
 import type { EventStore } from './store.js';
 
@@ -22,33 +23,6 @@ export function verifySignature(secret: string, body: Buffer, header: string | u
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
   const got = Buffer.from(header);
   return got.length === expected.length && timingSafeEqual(got, expected);
-}
-
-/**
- * The raw body, or 'too-large' as soon as it passes `max` bytes: a declared Content-Length over
- * the limit is refused before reading anything, and a chunked body is cut off at the limit
- * rather than buffered whole.
- */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) return Promise.resolve('too-large');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        req.off('data', onData);
-        req.pause();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
 }
 
 export interface WebhookOptions {
@@ -66,12 +40,8 @@ export function registerGitHubWebhook(http: HttpServer, opts: WebhookOptions): v
     const reply = (status: number, text: string): void => {
       res.writeHead(status, { 'content-type': 'text/plain' }).end(`${text}\n`);
     };
-    const body = await readBody(req, opts.maxBodyBytes ?? MAX_BODY);
-    if (body === 'too-large') {
-      // The rest of the body is not read: close the connection instead of draining it.
-      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('payload too large\n', () => req.destroy());
-      return;
-    }
+    const body = await readLimitedBody(req, opts.maxBodyBytes ?? MAX_BODY);
+    if (body === 'too-large') return refuseTooLarge(req, res);
     const signature = req.headers['x-hub-signature-256'];
     if (!verifySignature(opts.secret, body, Array.isArray(signature) ? signature[0] : signature)) {
       opts.log.warn({ remote: req.socket.remoteAddress }, 'webhook with a bad or missing signature rejected');
