@@ -41,6 +41,11 @@ export interface AppDeps {
   readonly hub?: HubLookup;
   /** The one shared HTTP server (main.ts creates it when http.port is set); health routes go on it. */
   readonly http?: HttpServer;
+  /**
+   * The operations listener (config.http.opsPort): health and metrics go here instead of on
+   * `http`, which then serves only Slack events and the webhook.
+   */
+  readonly opsHttp?: HttpServer;
   /** Pass one in when parts built before the app (API clients) need to record metrics. */
   readonly metrics?: Metrics;
   /** Review/publish announcement sources (GitHub GraphQL, Docker Hub); absent = none polled. */
@@ -67,6 +72,8 @@ export interface App {
   readonly metrics: Metrics;
   /** The port the HTTP server listens on once started (useful with port 0), else undefined. */
   httpPort(): number | undefined;
+  /** The port of the operations listener once started, else undefined. */
+  opsPort(): number | undefined;
   /** Subscriptions, event pipeline, outbox worker, pollers. */
   readonly announcements: Announcements;
   /** PR lookups and the release pipeline. */
@@ -210,10 +217,12 @@ export function createApp(deps: AppDeps): App {
   delivery.onResult = (platform, kind, outcome) => recordDelivery(metrics, platform, kind, outcome);
   let stopping = false;
   let httpPort: number | undefined;
-  const loopMonitor = deps.http ? new EventLoopMonitor() : undefined;
-  if (deps.http && loopMonitor) {
+  let opsPort: number | undefined;
+  const healthHttp = deps.opsHttp ?? deps.http;
+  const loopMonitor = healthHttp ? new EventLoopMonitor() : undefined;
+  if (healthHttp && loopMonitor) {
     const slowestPollSeconds = Math.max(config.github.pollSeconds, config.hub.pollSeconds, config.catalog.refreshSeconds);
-    registerHealthRoutes(deps.http, {
+    registerHealthRoutes(healthHttp, {
       db: deps.db,
       status,
       metrics,
@@ -261,9 +270,11 @@ export function createApp(deps: AppDeps): App {
     notify,
     feedback,
     httpPort: () => httpPort,
+    opsPort: () => opsPort,
     async start() {
       // Before the adapters: health answers (and /readyz names what is still connecting) while a
       // slow IRC or Slack connect is in progress.
+      if (deps.opsHttp && config.http.opsPort !== undefined) opsPort = await deps.opsHttp.listen(config.http.opsPort, config.http.opsHost);
       if (deps.http && config.http.port !== undefined) httpPort = await deps.http.listen(config.http.port, config.http.host);
       // Loads the SQLite cache at once, then refreshes in the background (a local source without
       // a cache is awaited: about a second); commands wait briefly for a first catalog otherwise.
@@ -296,6 +307,7 @@ export function createApp(deps: AppDeps): App {
       await Promise.race([catalog.stop(), deadline]);
       // Last, so /healthz and /readyz ("shutting down") answer while the rest winds down.
       await deps.http?.close();
+      await deps.opsHttp?.close();
       loopMonitor?.close();
       finished.abort();
       log.info({ reason }, 'doi-bot stopped');

@@ -56,7 +56,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (verb === 'healthcheck') {
-    const probe = await probeHealth({ port: config.http.port, host: config.http.host });
+    const probe = await probeHealth(
+      config.http.opsPort !== undefined ? { port: config.http.opsPort, host: config.http.opsHost } : { port: config.http.port, host: config.http.host },
+    );
     (probe.healthy ? process.stdout : process.stderr).write(`${probe.message}\n`);
     return probe.healthy ? 0 : 1;
   }
@@ -79,10 +81,10 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // The one HTTP listener (health, metrics, Slack HTTP mode, webhooks): parts add routes to it.
   // Built before the adapters because Slack's HTTP mode mounts on it.
-  const http =
-    config.http.port !== undefined
-      ? new HttpServer(createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'http' }))
-      : undefined;
+  const httpLog = createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'http' });
+  const http = config.http.port !== undefined ? new HttpServer(httpLog) : undefined;
+  // Health and metrics on their own (loopback) listener when asked, so the main one can be public.
+  const opsHttp = config.http.opsPort !== undefined ? new HttpServer(httpLog.child({ listener: 'ops' })) : undefined;
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
     const slackLog = createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'slack' });
@@ -168,6 +170,7 @@ async function main(argv: readonly string[]): Promise<number> {
     commands: allCommands,
     freeform: freeformHandlers,
     ...(http ? { http } : {}),
+    ...(opsHttp ? { opsHttp } : {}),
     ...(announcements ? { announcements } : {}),
   });
 

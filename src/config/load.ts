@@ -18,6 +18,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'DOIBOT_LOG_LEVEL', path: ['logLevel'] },
   { name: 'DOIBOT_HTTP_PORT', path: ['http', 'port'] },
   { name: 'DOIBOT_HTTP_HOST', path: ['http', 'host'] },
+  { name: 'DOIBOT_OPS_PORT', path: ['http', 'opsPort'] },
+  { name: 'DOIBOT_OPS_HOST', path: ['http', 'opsHost'] },
   { name: 'DOIBOT_WEBHOOK_SECRET', path: ['http', 'webhookSecret'], secret: true },
   { name: 'DOIBOT_READY_MAX_SOURCE_AGE_SECONDS', path: ['http', 'readyMaxSourceAgeSeconds'] },
   { name: 'DOIBOT_ADMINS', path: ['access', 'admins'], kind: 'list' },

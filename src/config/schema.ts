@@ -45,6 +45,12 @@ export const configSchema = z.strictObject({
     .strictObject({
       port: port.optional(),
       host: z.string().default('0.0.0.0'),
+      /**
+       * A second listener for /healthz, /readyz and /metrics only. When set, the main listener
+       * serves only Slack events and the webhook, so it can face the internet.
+       */
+      opsPort: port.optional(),
+      opsHost: z.string().default('127.0.0.1'),
       webhookSecret: z.string().min(8).optional(),
       /** /readyz fails when a polled source has not refreshed for this long; default 3x the slowest poll. */
       readyMaxSourceAgeSeconds: z.coerce.number().int().min(10).max(7 * 86_400).optional(),
