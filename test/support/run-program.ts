@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { projectRoot } from '../../src/paths.js';
 
 export interface ProgramResult {
@@ -26,4 +26,51 @@ export function runProgram(input: string, env: Record<string, string>, args: rea
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input);
   });
+}
+
+export interface SpawnedProgram {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** stdout and stderr so far, interleaved. */
+  output(): string;
+  readonly exited: Promise<number | null>;
+  /** Waits until `find` returns a value for the output so far. */
+  waitForOutput<T>(what: string, find: (output: string) => T | undefined, timeoutMs?: number): Promise<T>;
+}
+
+/** The real program as a long-running child process (`node --import tsx src/main.ts [args]`). */
+export function spawnProgram(env: Record<string, string>, args: readonly string[] = []): SpawnedProgram {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: projectRoot(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    child,
+    output: () => out,
+    exited,
+    async waitForOutput(what, find, timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = find(out);
+        if (found !== undefined) return found;
+        if (Date.now() > until || child.exitCode !== null) throw new Error(`timed out waiting for ${what}:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
+
+/** The ports the program's listeners report ("http listening"), by listener ("main" or "ops"). */
+export function listeningPorts(output: string): { main?: number; ops?: number } {
+  const found: { main?: number; ops?: number } = {};
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const rec = JSON.parse(line) as { msg?: string; port?: number; listener?: string };
+    if (rec.msg === 'http listening' && rec.port) found[rec.listener === 'ops' ? 'ops' : 'main'] = rec.port;
+  }
+  return found;
 }

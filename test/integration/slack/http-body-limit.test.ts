@@ -4,15 +4,14 @@
  * bot must answer 413 (or 401 for a stale timestamp) long before the body is sent and its peak
  * RSS (VmHWM, Linux) must barely move. The figures are printed for the record.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../src/paths.js';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack.js';
+import { listeningPorts, spawnProgram, type SpawnedProgram } from '../../support/run-program.js';
 
 const SECRET = 'e2e-signing-secret-0123456789';
 const MB = 1024 * 1024;
@@ -20,7 +19,7 @@ const HUGE = 300 * MB;
 const MAX_GROWTH = 50 * MB;
 
 let fake: FakeSlack;
-let child: ChildProcess;
+let bot: SpawnedProgram;
 let base: string;
 
 function memoryOf(pid: number): { rss: number; peak: number } {
@@ -32,34 +31,17 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 beforeAll(async () => {
   fake = await startFakeSlack();
   const dir = mkdtempSync(join(tmpdir(), 'doibot-bodylimit-'));
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: projectRoot(),
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      DOIBOT_DB: join(dir, 'bot.sqlite3'),
-      DOIBOT_LOG_LEVEL: 'info',
-      DOIBOT_HTTP_PORT: '0',
-      DOIBOT_HTTP_HOST: '127.0.0.1',
-      SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.apiUrl,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  bot = spawnProgram({
+    HOME: dir,
+    DOIBOT_DB: join(dir, 'bot.sqlite3'),
+    DOIBOT_LOG_LEVEL: 'info',
+    DOIBOT_HTTP_PORT: '0',
+    DOIBOT_HTTP_HOST: '127.0.0.1',
+    SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
   });
-  let log = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the program did not listen:\n${log}`)), 30_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      log += d.toString();
-      const m = /"port":(\d+)[^\n]*"http listening"/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the program exited (${code}):\n${log}`)));
-  });
+  const port = await bot.waitForOutput('the program to listen', (out) => listeningPorts(out).main);
   base = `http://127.0.0.1:${port}`;
   // Warm up: a real signed request, repeated until the adapter has started (503 until then),
   // so start-up, lazy imports and JIT are behind the baseline.
@@ -85,10 +67,9 @@ beforeAll(async () => {
 }, 40_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+  if (bot && bot.child.exitCode === null) {
+    bot.child.kill('SIGTERM');
+    await bot.exited;
   }
   await fake?.close();
 });
@@ -144,7 +125,7 @@ describe('Slack HTTP mode refuses huge bodies without buffering them (real progr
     ['chunked', true, 413],
     ['with Content-Length', false, 413],
   ] as const)('a 300 MB %s body with a bad signature gets 413 and peak RSS grows < 50 MB', async (how, chunked, expected) => {
-    const pid = child.pid!;
+    const pid = bot.child.pid!;
     const before = memoryOf(pid);
     const r = await postHuge('/slack/events', HUGE, slackHeaders(), chunked);
     const after = memoryOf(pid);
@@ -159,7 +140,7 @@ describe('Slack HTTP mode refuses huge bodies without buffering them (real progr
   }, 60_000);
 
   it('a huge body with a stale timestamp gets 401 before any of it is read', async () => {
-    const pid = child.pid!;
+    const pid = bot.child.pid!;
     const before = memoryOf(pid);
     const r = await postHuge('/slack/events', HUGE, slackHeaders(Math.floor(Date.now() / 1000) - 600), true);
     const after = memoryOf(pid);
@@ -170,7 +151,7 @@ describe('Slack HTTP mode refuses huge bodies without buffering them (real progr
   }, 60_000);
 
   it('the GitHub webhook path is not there without a secret, and a huge body to it is not buffered either', async () => {
-    const pid = child.pid!;
+    const pid = bot.child.pid!;
     const before = memoryOf(pid);
     const r = await postHuge('/webhooks/github', HUGE, {}, true);
     const after = memoryOf(pid);
