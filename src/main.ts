@@ -46,6 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (argv.includes('--check-config')) {
     process.stdout.write(`configuration OK${loaded.configFile ? ` (${loaded.configFile})` : ''}\n`);
+    for (const warning of loaded.warnings) process.stdout.write(`warning: ${warning}\n`);
     return 0;
   }
   const { config } = loaded;
@@ -117,7 +118,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     }
     adapters.push(
-      new IrcAdapter({ settings: config.irc, log: ircLog, version, ...(clientCertificate ? { clientCertificate } : {}), ...(tlsCa ? { tlsCa } : {}) }),
+      new IrcAdapter({ settings: config.irc, log: ircLog, version, allowInsecure: config.allowInsecure, ...(clientCertificate ? { clientCertificate } : {}), ...(tlsCa ? { tlsCa } : {}) }),
     );
   }
   let consoleAdapter: ConsoleAdapter | undefined;
@@ -133,6 +134,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // On the terminal, JSON logs would bury the answers: only warnings unless asked for more.
   const level = consoleAdapter && !process.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
   const log = createLogger({ level, secrets: loaded.secrets });
+  for (const warning of loaded.warnings) log.warn({ setting: warning.slice(0, warning.indexOf(':')) }, warning);
 
   let db;
   try {

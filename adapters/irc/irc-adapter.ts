@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import ircFramework, { type Client, type RawMessage } from 'irc-framework';
 import type { AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, SendResult } from '../../src/core/chat.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
-import { errorMessage, UpstreamError } from '../../src/core/errors.js';
+import { ConfigError, errorMessage, UpstreamError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
 import { AccountTracker, ircLower } from './accounts.js';
 import { isMoreRequest, toInbound, type PrivmsgLike } from './inbound.js';
@@ -54,6 +54,8 @@ export interface IrcAdapterOptions {
   readonly rejectUnauthorized?: boolean;
   /** Source of jitter for reconnect delays (0..1). */
   readonly random?: () => number;
+  /** Permits SASL PLAIN over plain TCP (config `allowInsecure`): the password would travel in cleartext. */
+  readonly allowInsecure?: boolean;
   /** Sees every line read or written, for diagnostics; must not keep secrets (AUTHENTICATE). */
   readonly wireTap?: (line: string, fromServer: boolean) => void;
 }
@@ -132,6 +134,9 @@ export class IrcAdapter implements ChatAdapter {
     this.#s = opts.settings;
     this.#log = opts.log;
     this.#clock = opts.clock ?? systemClock;
+    if (this.#s.saslPassword && !this.#s.tls && !opts.clientCertificate && !opts.allowInsecure) {
+      throw new ConfigError(['IRC_SASL_PASSWORD: refusing SASL PLAIN without TLS (the password would travel in cleartext); set IRC_TLS=true or DOIBOT_ALLOW_INSECURE=true']);
+    }
     this.#pacer = new Pacer({
       burst: this.#s.burst,
       intervalMs: this.#s.lineIntervalMs,

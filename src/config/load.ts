@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, errorMessage } from '../core/errors.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, DEFAULT_IRC_REALNAME, type Config } from './schema.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -15,6 +15,7 @@ interface EnvBinding {
 /** Every environment variable the bot reads. `.env.example` documents each one. */
 export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'DOIBOT_DB', path: ['db'] },
+  { name: 'DOIBOT_ALLOW_INSECURE', path: ['allowInsecure'], kind: 'bool' },
   { name: 'DOIBOT_LOG_LEVEL', path: ['logLevel'] },
   { name: 'DOIBOT_HTTP_PORT', path: ['http', 'port'] },
   { name: 'DOIBOT_HTTP_HOST', path: ['http', 'host'] },
@@ -61,6 +62,8 @@ export interface LoadedConfig {
   /** Secret values in use, so the logger can mask them wherever they appear. */
   readonly secrets: readonly string[];
   readonly configFile: string | undefined;
+  /** Settings that work but should change; logged at start and shown by --check-config. */
+  readonly warnings: readonly string[];
 }
 
 export interface LoadConfigInput {
@@ -146,7 +149,15 @@ export function loadConfig({ env, argv, readFile }: LoadConfigInput): LoadedConf
   }
   if (result.success) problems.push(...crossChecks(result.data));
   if (problems.length) throw new ConfigError(problems);
-  return { config: result.data!, secrets, configFile };
+  return { config: result.data!, secrets, configFile, warnings: configWarnings(result.data!) };
+}
+
+function configWarnings(c: Config): string[] {
+  const out: string[] = [];
+  if (c.irc && c.irc.realname === DEFAULT_IRC_REALNAME) {
+    out.push('IRC_REALNAME: not set; the default names no admin contact, which Libera.Chat\'s bot policy asks for (e.g. "doi-bot, Docker Official Images bot (admin: yournick)")');
+  }
+  return out;
 }
 
 function crossChecks(c: Config): string[] {
@@ -156,6 +167,9 @@ function crossChecks(c: Config): string[] {
   }
   if ((c.irc?.tlsCert === undefined) !== (c.irc?.tlsKey === undefined)) {
     out.push('IRC_TLS_KEY: IRC_TLS_CERT and IRC_TLS_KEY go together');
+  }
+  if (c.irc && !c.irc.tls && c.irc.saslPassword && !c.irc.tlsCert && !c.allowInsecure) {
+    out.push('IRC_SASL_ACCOUNT / IRC_SASL_PASSWORD: SASL PLAIN would send the password in cleartext because IRC_TLS=false; turn TLS on, or set DOIBOT_ALLOW_INSECURE=true (allowInsecure) on a trusted network');
   }
   if (c.irc?.tlsCa && !c.irc.tls) {
     out.push('IRC_TLS_CA: only means something with IRC_TLS=true');

@@ -37,8 +37,13 @@ const ircChannel = z.strictObject({
   key: z.string().optional(),
 });
 
+/** Names no admin contact, so it falls short of Libera.Chat's bot policy: startup warns while it is in use. */
+export const DEFAULT_IRC_REALNAME = 'doi-bot, Docker Official Images helper (admin: see #docker-library)';
+
 /** The one schema: every setting, with defaults. `Config` is inferred from it. */
 export const configSchema = z.strictObject({
+  /** Lets secrets travel in cleartext (SASL PLAIN without TLS, ...): trusted local networks and tests only. */
+  allowInsecure: z.boolean().default(false),
   db: z.string().min(1).default('./data/doi-bot.sqlite3'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   http: z
@@ -99,7 +104,7 @@ export const configSchema = z.strictObject({
       port: port.default(6697),
       tls: z.boolean().default(true),
       nick: z.string().regex(/^[A-Za-z[\]\\`_^{|}][\w[\]\\`^{|}-]{0,29}$/, 'is not a valid IRC nick').default('doi-bot'),
-      realname: z.string().min(1).default('doi-bot, Docker Official Images helper (admin: see #docker-library)'),
+      realname: z.string().min(1).default(DEFAULT_IRC_REALNAME),
       channels: z.array(ircChannel).default([]),
       saslAccount: z.string().min(1).optional(),
       saslPassword: z.string().min(1).optional(),

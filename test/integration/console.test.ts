@@ -46,5 +46,17 @@ describe('console adapter through a real pipe', { timeout: 90_000 }, () => {
     const ok = await runBot('', {}, ['--config', join(dir, 'c.yaml'), '--check-config']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/configuration OK/);
+    expect(ok.stdout).not.toMatch(/warning/);
+  });
+
+  it('--check-config shows the IRC realname warning and refuses cleartext SASL', async () => {
+    const irc = { IRC_HOST: 'irc.test', IRC_TLS: 'false' };
+    const warned = await runBot('', irc, ['--check-config']);
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toMatch(/configuration OK\nwarning: IRC_REALNAME: not set; the default names no admin contact/);
+    const sasl = await runBot('', { ...irc, IRC_REALNAME: 'doi-bot (admin: me)', IRC_SASL_ACCOUNT: 'bot', IRC_SASL_PASSWORD: 'hunter22' }, ['--check-config']);
+    expect(sasl.code).toBe(1);
+    expect(sasl.stderr).toMatch(/IRC_SASL_ACCOUNT \/ IRC_SASL_PASSWORD: .*DOIBOT_ALLOW_INSECURE=true/);
+    expect(sasl.stderr).not.toContain('hunter22');
   });
 });

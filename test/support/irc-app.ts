@@ -131,6 +131,7 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'doibot-ircapp-'));
   const config = configSchema.parse({
     db: join(dir, 'bot.sqlite3'),
+    allowInsecure: true,
     access: o.access ?? {},
     limits: o.limits ?? {},
     irc: {
@@ -157,6 +158,8 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
     log,
     version: '0.0.0-test',
     ...files,
+    // The test server is plain TCP on 127.0.0.1; SASL tests log in over it.
+    allowInsecure: true,
     reconnectMinMs: 200,
     reconnectMaxMs: 2000,
     saslRetryMs: 60_000,
