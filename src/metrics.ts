@@ -191,6 +191,16 @@ export function createMetrics(src: MetricsSources): Metrics {
     },
   });
   new Gauge({
+    name: 'doibot_adapter_queue_lines',
+    help: "Lines waiting in a chat adapter's paced send queue (IRC).",
+    labelNames: ['platform'],
+    registers,
+    collect() {
+      this.reset();
+      for (const a of src.adapters()) if (a.queuedLines !== undefined) this.set({ platform: a.platform }, a.queuedLines);
+    },
+  });
+  new Gauge({
     name: 'doibot_source_age_seconds',
     help: 'Seconds since each data source last refreshed successfully.',
     labelNames: ['source'],

@@ -7,7 +7,7 @@ import { ConfigError, errorMessage, UpstreamError } from '../../src/core/errors.
 import type { Logger } from '../../src/core/log.js';
 import { AccountTracker, ircLower } from './accounts.js';
 import { isMoreRequest, toInbound, type PrivmsgLike } from './inbound.js';
-import { Pacer, QueueFullError } from './pacing.js';
+import { DEFAULT_MAX_PER_TARGET, DroppedError, Pacer, QueueFullError } from './pacing.js';
 import { renderRichText, stripUnsafe } from './render.js';
 import { CaTransport } from './tls-transport.js';
 import { maxTextBytes, splitUtf8 } from './split.js';
@@ -142,6 +142,8 @@ export class IrcAdapter implements ChatAdapter {
       intervalMs: this.#s.lineIntervalMs,
       clock: this.#clock,
       write: (line) => this.#writeNow(line),
+      maxPerTarget: DEFAULT_MAX_PER_TARGET,
+      onDrop: (target, lines) => this.#log.warn({ target, lines }, 'irc: dropped the oldest replies to a target over its queue cap'),
     });
   }
 
@@ -204,6 +206,7 @@ export class IrcAdapter implements ChatAdapter {
       detail,
       ...(problems.length ? { problems } : {}),
       reconnects: this.#reconnects,
+      queuedLines: this.#pacer.queued,
     };
   }
 
@@ -227,7 +230,8 @@ export class IrcAdapter implements ChatAdapter {
       this.#more.set(key, { lines: rest, expiresAt: this.#clock.now() + MORE_TTL_MS });
       texts = [...texts.slice(0, shown), moreHint(rest.length)];
     }
-    await this.#enqueue(target, texts);
+    if (texts.length > DEFAULT_MAX_PER_TARGET) texts = [...texts.slice(0, DEFAULT_MAX_PER_TARGET - 1), `(${texts.length - DEFAULT_MAX_PER_TARGET + 1} more lines not sent: too long for IRC)`];
+    await this.#enqueue(target, texts, msg.kind === 'reply');
     return { ref: `irc-${++this.#seq}` };
   }
 
@@ -239,11 +243,13 @@ export class IrcAdapter implements ChatAdapter {
     return renderRichText(msg.body, { colors: this.#s.colors }).flatMap((l) => splitUtf8(l, budget));
   }
 
-  async #enqueue(target: string, texts: readonly string[]): Promise<void> {
+  /** `isReply`: may be dropped when the target's queue is over its cap (the asker can ask again). */
+  async #enqueue(target: string, texts: readonly string[], isReply: boolean): Promise<void> {
     const lines = texts.map((t) => formatPrivmsg(target, t));
     try {
-      await this.#pacer.enqueue(ircLower(target), lines);
+      await this.#pacer.enqueue(ircLower(target), lines, { droppable: isReply });
     } catch (err) {
+      if (err instanceof DroppedError) throw new UpstreamError('irc.reply-dropped', err.message, { retryable: false, cause: err });
       if (err instanceof QueueFullError) {
         throw new UpstreamError('irc.queue-full', err.message, { retryable: true, retryAfterMs: 30_000, cause: err });
       }
@@ -621,20 +627,20 @@ export class IrcAdapter implements ChatAdapter {
     const buf = this.#more.get(key);
     if (!buf || buf.expiresAt < this.#clock.now()) {
       this.#more.delete(key);
-      await this.#enqueue(target, [`${msg.isDirect ? '' : `${msg.author.id}: `}nothing more to show.`]);
+      await this.#enqueue(target, [`${msg.isDirect ? '' : `${msg.author.id}: `}nothing more to show.`], true);
       return;
     }
     const page = this.#s.maxLinesPerReply;
     if (buf.lines.length <= page || msg.isDirect) {
       this.#more.delete(key);
-      await this.#enqueue(target, buf.lines);
+      await this.#enqueue(target, buf.lines, true);
       return;
     }
     const shown = Math.max(1, page - 1);
     const now = buf.lines.slice(0, shown);
     buf.lines = buf.lines.slice(shown);
     buf.expiresAt = this.#clock.now() + MORE_TTL_MS;
-    await this.#enqueue(target, [...now, moreHint(buf.lines.length)]);
+    await this.#enqueue(target, [...now, moreHint(buf.lines.length)], true);
   }
 
   #moreKey(target: string, nick: string): string {

@@ -13,16 +13,31 @@ export interface PacerOptions {
   readonly write: (line: string) => boolean;
   /** Most lines held at once; beyond it `enqueue` refuses (back-pressure, bounded memory). */
   readonly maxQueued?: number;
+  /**
+   * Most lines held for one target, so one person's flood cannot fill the whole queue: at the
+   * cap the target's oldest droppable lines (replies) give way, else the new lines are refused.
+   */
+  readonly maxPerTarget?: number;
+  /** Told about replies dropped to make room (for a log line). */
+  readonly onDrop?: (target: string, lines: number) => void;
 }
 
 interface Pending {
   readonly line: string;
+  /** Lines of one enqueue() call share a group; a dropped reply goes as a whole. */
+  readonly group: number;
+  readonly droppable: boolean;
   /** On the last line of an enqueue() call. */
   readonly done?: () => void;
   readonly fail?: (err: Error) => void;
 }
 
 export class QueueFullError extends Error {}
+
+/** A reply dropped from a full target queue to make room for newer lines. */
+export class DroppedError extends Error {}
+
+export const DEFAULT_MAX_PER_TARGET = 100;
 
 /**
  * A token bucket per connection with round-robin fairness across targets: one chatty channel
@@ -42,6 +57,7 @@ export class Pacer {
   #stopped = false;
   #wake: AbortController | undefined;
   #written = 0;
+  #groups = 0;
 
   constructor(opts: PacerOptions) {
     this.#o = opts;
@@ -60,11 +76,27 @@ export class Pacer {
     return this.#written;
   }
 
-  /** Queues lines for `target`; resolves once the last one has been written. */
-  enqueue(target: string, lines: readonly string[]): Promise<void> {
+  /** Lines waiting for one target. */
+  queuedFor(target: string): number {
+    return this.#queues.get(target)?.length ?? 0;
+  }
+
+  /**
+   * Queues lines for `target`; resolves once the last one has been written. `droppable` lines
+   * (replies: the asker can ask again) may later be dropped to keep the target under its cap.
+   */
+  enqueue(target: string, lines: readonly string[], opts: { droppable?: boolean } = {}): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
+    const perTarget = this.#o.maxPerTarget ?? DEFAULT_MAX_PER_TARGET;
+    if (lines.length > perTarget) return Promise.reject(new QueueFullError(`${lines.length} lines for ${target} are more than its cap of ${perTarget}`));
+    if (this.queuedFor(target) + lines.length > perTarget) this.#dropOldestReplies(target, this.queuedFor(target) + lines.length - perTarget);
+    if (this.queuedFor(target) + lines.length > perTarget) {
+      return Promise.reject(new QueueFullError(`IRC send queue for ${target} full (${this.queuedFor(target)} lines waiting)`));
+    }
     const max = this.#o.maxQueued ?? 1000;
     if (this.queued + lines.length > max) return Promise.reject(new QueueFullError(`IRC send queue full (${this.queued} lines waiting)`));
+    const group = ++this.#groups;
+    const droppable = opts.droppable ?? false;
     return new Promise<void>((resolve, reject) => {
       let q = this.#queues.get(target);
       if (!q) {
@@ -72,14 +104,36 @@ export class Pacer {
         this.#queues.set(target, q);
       }
       if (!this.#order.includes(target)) this.#order.push(target);
-      lines.forEach((line, i) => q.push(i === lines.length - 1 ? { line, done: resolve, fail: reject } : { line }));
+      lines.forEach((line, i) => q.push(i === lines.length - 1 ? { line, group, droppable, done: resolve, fail: reject } : { line, group, droppable }));
       this.#kick();
     });
   }
 
+  /** Drops whole droppable groups of `target`, oldest first, until `needed` lines are freed. */
+  #dropOldestReplies(target: string, needed: number): void {
+    const q = this.#queues.get(target);
+    if (!q) return;
+    let freed = 0;
+    const dropped = new Set<number>();
+    for (const p of q) {
+      if (freed >= needed) break;
+      if (!p.droppable || dropped.has(p.group)) continue;
+      dropped.add(p.group);
+      // Every line of the group counts: it leaves as a whole.
+      freed += q.filter((x) => x.group === p.group).length;
+    }
+    if (dropped.size === 0) return;
+    const kept = q.filter((p) => !dropped.has(p.group));
+    const gone = q.filter((p) => dropped.has(p.group));
+    q.length = 0;
+    q.push(...kept);
+    for (const p of gone) p.fail?.(new DroppedError(`reply to ${target} dropped: too many lines waiting for it`));
+    this.#o.onDrop?.(target, gone.length);
+  }
+
   /** A protocol line that goes before any queued text but still costs a token. */
   control(line: string): void {
-    this.#control.push({ line });
+    this.#control.push({ line, group: 0, droppable: false });
     this.#kick();
   }
 

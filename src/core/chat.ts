@@ -61,6 +61,8 @@ export interface AdapterStatus {
   readonly problems?: readonly string[];
   /** Connections established after the first one (cumulative), for metrics. */
   readonly reconnects?: number;
+  /** Lines waiting in the adapter's own send queue (IRC pacing), for metrics. */
+  readonly queuedLines?: number;
 }
 
 export interface ChatAdapter {

@@ -1,6 +1,17 @@
+import { identityOf, type UserRef } from '../core/chat.js';
+
+/**
+ * The key a person's limits are counted under: the verified identity ("irc:alice"), else the
+ * platform handle in its own namespace, so someone merely using the nick "alice" can never spend
+ * (or exhaust) the budget of the services account "alice".
+ */
+export function rateKeyOf(user: UserRef): string {
+  return identityOf(user) ?? `unverified:${user.platform}:${user.id}`;
+}
+
 /**
  * Per-user limits: a sliding window on all commands (flood guard) and a per-command cooldown.
- * Keys are whatever identifies the person best (verified identity, else platform nick).
+ * Keys come from `rateKeyOf`.
  */
 export class Cooldowns {
   readonly #windowMs: number;

@@ -7,7 +7,7 @@ import { rt } from '../core/richtext.js';
 import type { CommandServices } from '../services.js';
 import { AccessPolicy } from './access.js';
 import type { CommandContext, Reply } from './command.js';
-import { Cooldowns } from './cooldown.js';
+import { Cooldowns, rateKeyOf } from './cooldown.js';
 import { CommandRegistry } from './registry.js';
 import { restFrom, stripPrefix, tokenize } from './tokenize.js';
 
@@ -93,7 +93,7 @@ export class Dispatcher {
       );
     }
 
-    const who = identityOf(msg.author) ?? `${msg.author.platform}:${msg.author.id}`;
+    const who = rateKeyOf(msg.author);
     const waitMs = this.#cooldowns.take(who, command.name, command.cooldownMs, started);
     if (waitMs > 0) {
       this.#o.onCommand?.(command.name, 'limited', 0);

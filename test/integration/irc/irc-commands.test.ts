@@ -7,6 +7,7 @@ import { IRC_LINE_BYTES } from '../../../adapters/irc/split.js';
 import { IrcTestClient, type IrcLine } from '../../support/irc-client.js';
 import { eventually, longLine, startBot, type BotHarness } from '../../support/irc-app.js';
 import { failWithoutIrcServer, ircServerUsable, startIrcServer, type IrcServer } from '../../support/irc-server.js';
+import { sampleValue } from '../../support/prom-text.js';
 
 const ciFailure = failWithoutIrcServer();
 if (ciFailure) it('needs InspIRCd and Atheme (CI=true)', () => expect.fail(ciFailure));
@@ -157,6 +158,26 @@ describe.skipIf(!ircServerUsable('irc-commands.test.ts'))('IRC adapter against I
     const inPrivate = await ask(alice, 'doibot', 'testlines 10', 10, 'alice');
     expect(inPrivate.map((l) => l.params[1])).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i + 1} of 10`));
     await observer.quit();
+  });
+
+  it('holds at most 100 lines for one target: a longer private reply ends with a note', async () => {
+    const lines = await ask(alice, 'doibot', 'testlines 150', 100, 'alice');
+    expect(lines.slice(0, 99).map((l) => l.params[1])).toEqual(Array.from({ length: 99 }, (_, i) => `line ${i + 1} of 150`));
+    expect(lines[99]!.params[1]).toBe('(51 more lines not sent: too long for IRC)');
+  });
+
+  it('reports the lines waiting in its send queue as doibot_adapter_queue_lines', async () => {
+    // Paced to a crawl, so the reply stays queued while we look.
+    const slow = await startBot({ server, irc: { nick: 'qbot', burst: 1, lineIntervalMs: 60_000 } });
+    try {
+      expect(sampleValue(await slow.app.metrics.render(), 'doibot_adapter_queue_lines', { platform: 'irc' })).toBe(0);
+      alice.privmsg('qbot', 'testlines 30');
+      await eventually(() => (slow.adapter.status().queuedLines ?? 0) >= 29, 10_000, 'the reply is queued', () => JSON.stringify(slow.adapter.status()));
+      const queued = slow.adapter.status().queuedLines;
+      expect(sampleValue(await slow.app.metrics.render(), 'doibot_adapter_queue_lines', { platform: 'irc' })).toBe(queued);
+    } finally {
+      await slow.stop();
+    }
   });
 
   it('answers CTCP VERSION and PING with a CTCP reply, and ignores other CTCP', async () => {

@@ -111,6 +111,14 @@ describe('dispatcher', () => {
     now.t = 61_000;
     expect(await answer(d, msg('!echo a'))).toBe('a / a');
   });
+  it('keeps the flood budget of a verified identity apart from an unidentified user with the same nick', async () => {
+    const d = makeDispatcher();
+    const impostor = { id: 'alice', account: undefined };
+    for (let i = 0; i < 3; i++) expect(await answer(d, msg('!echo a', impostor))).toBe('a / a');
+    expect(await answer(d, msg('!echo a', impostor))).toMatch(/Slow down/);
+    // The services account "alice" (identity irc:alice) still has its own budget.
+    expect(await answer(d, msg('!echo a', { id: 'someone', account: 'alice' }))).toBe('a / a');
+  });
   it('caps hostile input length without crashing', async () => {
     const out = await answer(makeDispatcher(), msg(`!echo ${'x'.repeat(10_000)}`));
     expect(out!.length).toBeLessThan(9000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer, QueueFullError } from '../../../adapters/irc/pacing.js';
+import { DroppedError, Pacer, QueueFullError } from '../../../adapters/irc/pacing.js';
 import type { Clock } from '../../../src/core/clock.js';
 
 /** A clock that only moves when told; sleeps resolve when their time comes. */
@@ -37,9 +37,10 @@ const flush = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
 
-function setup(opts: { burst?: number; intervalMs?: number; maxQueued?: number } = {}) {
+function setup(opts: { burst?: number; intervalMs?: number; maxQueued?: number; maxPerTarget?: number } = {}) {
   const clock = new FakeClock();
   const written: Array<{ at: number; line: string }> = [];
+  const drops: Array<{ target: string; lines: number }> = [];
   let connected = true;
   const pacer = new Pacer({
     burst: opts.burst ?? 4,
@@ -51,8 +52,10 @@ function setup(opts: { burst?: number; intervalMs?: number; maxQueued?: number }
       return true;
     },
     ...(opts.maxQueued ? { maxQueued: opts.maxQueued } : {}),
+    ...(opts.maxPerTarget ? { maxPerTarget: opts.maxPerTarget } : {}),
+    onDrop: (target, lines) => drops.push({ target, lines }),
   });
-  return { clock, written, pacer, setConnected: (v: boolean) => (connected = v) };
+  return { clock, written, drops, pacer, setConnected: (v: boolean) => (connected = v) };
 }
 
 describe('Pacer', () => {
@@ -138,5 +141,50 @@ describe('Pacer', () => {
     void pacer.enqueue('#a', Array.from({ length: 50 }, (_, i) => `${i}`));
     await clock.advance(0);
     expect(written).toHaveLength(50);
+  });
+
+  it("caps each target: one person's flood of replies cannot fill the queue or refuse another target's announcements", async () => {
+    const { clock, written, drops, pacer } = setup({ maxQueued: 30, maxPerTarget: 10, intervalMs: 0 });
+    const announced = pacer.enqueue('#chan', ['a1', 'a2']);
+    const outcomes: Array<'sent' | 'dropped' | 'refused'> = [];
+    const replies: Array<Promise<void>> = [];
+    for (let i = 0; i < 50; i++) {
+      const p = pacer.enqueue('mallory', [`r${i}.1`, `r${i}.2`], { droppable: true }).then(
+        () => void outcomes.push('sent'),
+        (err: unknown) => void outcomes.push(err instanceof DroppedError ? 'dropped' : 'refused'),
+      );
+      replies.push(p);
+    }
+    expect(pacer.queuedFor('mallory')).toBe(10);
+    expect(pacer.queued).toBe(12);
+    // Another channel's announcement still fits: the flood holds at most its own cap.
+    const other = pacer.enqueue('#other', ['o1', 'o2', 'o3', 'o4', 'o5']);
+    pacer.resume();
+    await clock.advance(0);
+    await Promise.all([announced, other, ...replies]);
+    expect(outcomes.filter((o) => o === 'dropped')).toHaveLength(45);
+    expect(outcomes.filter((o) => o === 'refused')).toHaveLength(0);
+    expect(drops.reduce((n, d) => n + d.lines, 0)).toBe(90);
+    expect(drops.every((d) => d.target === 'mallory')).toBe(true);
+    const lines = written.map((w) => w.line);
+    expect(lines.filter((l) => /^a\d$/.test(l))).toEqual(['a1', 'a2']);
+    expect(lines.filter((l) => /^o\d$/.test(l))).toEqual(['o1', 'o2', 'o3', 'o4', 'o5']);
+    // The newest replies are the ones kept.
+    expect(lines.filter((l) => l.startsWith('r'))).toEqual(['r45.1', 'r45.2', 'r46.1', 'r46.2', 'r47.1', 'r47.2', 'r48.1', 'r48.2', 'r49.1', 'r49.2']);
+  });
+
+  it('at a full target drops replies whole, never announcements, and refuses what still does not fit', async () => {
+    const { pacer } = setup({ maxPerTarget: 6 });
+    const reply = pacer.enqueue('#c', ['r1', 'r2', 'r3'], { droppable: true });
+    const first = pacer.enqueue('#c', ['a1', 'a2', 'a3']);
+    const second = pacer.enqueue('#c', ['b1', 'b2']);
+    await expect(reply).rejects.toBeInstanceOf(DroppedError);
+    expect(pacer.queuedFor('#c')).toBe(5);
+    await expect(pacer.enqueue('#c', ['c1', 'c2'])).rejects.toBeInstanceOf(QueueFullError);
+    await expect(pacer.enqueue('#c', Array.from({ length: 7 }, (_, i) => `${i}`), { droppable: true })).rejects.toBeInstanceOf(QueueFullError);
+    expect(pacer.queuedFor('#c')).toBe(5);
+    pacer.stop(new Error('stopped'));
+    await expect(first).rejects.toThrow('stopped');
+    await expect(second).rejects.toThrow('stopped');
   });
 });
