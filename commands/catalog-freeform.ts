@@ -25,11 +25,7 @@ export const catalogQuestions: FreeformHandler = {
   name: 'catalog',
   async tryAnswer(ctx, text) {
     if (NOT_MINE.test(text) || !ctx.services.catalog) return undefined;
-    const words = text
-      .split(/\s+/)
-      .slice(0, MAX_WORDS)
-      .map((w) => w.replace(/^[("'`]+|[)"'`?!.,;]+$/g, ''))
-      .filter(Boolean);
+    const words = questionWords(text);
     let catalog: Catalog;
     try {
       catalog = await catalogOf(ctx);
@@ -49,8 +45,17 @@ export const catalogQuestions: FreeformHandler = {
   },
 };
 
+/** The words of a question, without the quotes and punctuation around them. */
+export function questionWords(text: string): string[] {
+  return text
+    .split(/\s+/)
+    .slice(0, MAX_WORDS)
+    .map((w) => w.replace(/^[("'`]+|[)"'`?!.,;]+$/g, ''))
+    .filter(Boolean);
+}
+
 /** The first image:tag naming a known image, else the first word that is an image name. */
-function findRef(catalog: Catalog, words: readonly string[]): { image: string; tag: string | undefined } | undefined {
+export function findRef(catalog: Catalog, words: readonly string[]): { image: string; tag: string | undefined } | undefined {
   for (const w of words) {
     const { image, tag } = splitImageRef(w);
     if (tag && catalog.image(image)) return { image: catalog.image(image)!.name, tag };

@@ -16,9 +16,10 @@ import { pr, prsCommand, queue } from './pr.js';
 import { prReference, whenQuestion } from './pr-freeform.js';
 import { when } from './when.js';
 import { notify } from './notify.js';
+import { trust, trustQuestion } from './trust.js';
 
 /** Every command the bot knows. Order is the order `help` lists them in. */
-export const allCommands: readonly CommandDef[] = [help, about, status, image, tags, tag, arches, search, pr, prsCommand, queue, when, notify, subscriptions, subscribe, unsubscribe, why, feedback, feedbackStatus, feedbackPending, confirm, cancel];
+export const allCommands: readonly CommandDef[] = [help, about, status, image, tags, tag, arches, search, pr, prsCommand, queue, when, trust, notify, subscriptions, subscribe, unsubscribe, why, feedback, feedbackStatus, feedbackPending, confirm, cancel];
 
 /** Tried in order for addressed text that is not a command. */
-export const freeformHandlers: readonly FreeformHandler[] = [prReference, whenQuestion, catalogQuestions];
+export const freeformHandlers: readonly FreeformHandler[] = [prReference, whenQuestion, trustQuestion, catalogQuestions];

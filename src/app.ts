@@ -25,6 +25,8 @@ import { FeedbackAnswers } from './feedback/answers.js';
 import { FeedbackService, type FeedbackTuning } from './feedback/service.js';
 import { FeedbackStore } from './feedback/store.js';
 import type { GitHubClient } from './github/client.js';
+import { trustFromConfig } from './registry/trust.js';
+import type { TrustLookup } from './registry/types.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -57,6 +59,8 @@ export interface AppDeps {
    * from config.github.token (no token = links only); `answers` to assets/feedback-answers.json.
    */
   readonly feedback?: { readonly github?: GitHubClient; readonly answers?: FeedbackAnswers; readonly tuning?: FeedbackTuning };
+  /** `trust` lookups; default: a registry client on config.registry, caching manifests in the DB. */
+  readonly trust?: TrustLookup;
 }
 
 export interface App {
@@ -203,6 +207,7 @@ export function createApp(deps: AppDeps): App {
     prs,
     notify,
     feedback,
+    trust: deps.trust ?? trustFromConfig(config.registry, { db: deps.db, clock, log: log.child({ component: 'registry' }) }),
   };
   const dispatcher = new Dispatcher({
     registry,

@@ -7,6 +7,7 @@ import type { RichText } from './core/richtext.js';
 import type { CommandDef } from './dispatch/command.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { HubLookup } from './hub/types.js';
+import type { TrustLookup } from './registry/types.js';
 import type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer } from './prs/types.js';
 
 export interface DataSourceInfo {
@@ -79,6 +80,8 @@ export interface CommandServices {
   readonly notify?: NotifyLookup;
   /** Feedback routing and filing (`feedback`, `confirm`, `cancel`). */
   readonly feedback?: FeedbackApi;
+  /** Signing, SBOM and provenance of a tag, from the registry (`trust`). */
+  readonly trust?: TrustLookup;
 }
 
 export type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer };

@@ -38,6 +38,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'GITHUB_TOKEN', path: ['github', 'token'], secret: true },
   { name: 'GITHUB_GRAPHQL_URL', path: ['github', 'graphqlUrl'] },
   { name: 'DOCKER_HUB_URL', path: ['hub', 'url'] },
+  { name: 'DOCKER_REGISTRY_URL', path: ['registry', 'url'] },
+  { name: 'DOCKER_AUTH_URL', path: ['registry', 'authUrl'] },
   { name: 'IRC_HOST', path: ['irc', 'host'] },
   { name: 'IRC_PORT', path: ['irc', 'port'] },
   { name: 'IRC_TLS', path: ['irc', 'tls'], kind: 'bool' },

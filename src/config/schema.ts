@@ -98,6 +98,14 @@ export const configSchema = z.strictObject({
       rebuildChecksPerPass: z.coerce.number().int().min(0).max(20).default(3),
     })
     .prefault({}),
+  registry: z
+    .strictObject({
+      /** The registry API (`/v2/library/<image>/manifests/...`) that `trust` reads. */
+      url: httpUrl.default('https://registry-1.docker.io'),
+      /** The token service; the registry's 401 challenge must name a realm on this origin. */
+      authUrl: httpUrl.default('https://auth.docker.io'),
+    })
+    .prefault({}),
   irc: z
     .strictObject({
       host: z.string().min(1),

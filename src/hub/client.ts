@@ -74,9 +74,9 @@ const hubPageWire = z.object({
 type HubTagWire = z.infer<typeof hubTagWire>;
 
 /** Docker repository path component (library images are lowercase). */
-const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+export const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 /** Docker distribution tag grammar. */
-const TAG_NAME = /^\w[\w.-]{0,127}$/;
+export const TAG_NAME = /^\w[\w.-]{0,127}$/;
 
 const DEFAULTS = {
   timeoutMs: 5000,

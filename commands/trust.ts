@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { TagInfo } from '../src/catalog/catalog.js';
+import { UserError } from '../src/core/errors.js';
+import { rt, type Line, type RichText } from '../src/core/richtext.js';
+import { defineCommand, type CommandContext } from '../src/dispatch/command.js';
+import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
+import { dctStatus, loadDctFacts, type DctFacts } from '../src/knowledge/dct.js';
+import type { TrustReport } from '../src/registry/types.js';
+import { catalogOf, refFromWords, requireImage, requireTag } from './catalog-common.js';
+import { findRef, questionWords } from './catalog-freeform.js';
+
+const USAGE = 'trust <image>[:tag]';
+
+let dctFacts: DctFacts | undefined;
+/** Read once: the file is checked at start by the knowledge tests, and it changes only with a release. */
+function facts(): DctFacts {
+  return (dctFacts ??= loadDctFacts());
+}
+
+export const trust = defineCommand({
+  name: 'trust',
+  aliases: ['sbom', 'provenance'],
+  summary: 'Is a tag signed, which platforms carry an SBOM and provenance, how to inspect them and pin the digest',
+  usage: USAGE,
+  access: 'anyone',
+  args: z.array(z.string().min(1)).min(1).max(2),
+  // A cold answer is a HEAD, an index GET and one GET per platform's attestation manifest.
+  timeoutMs: 20_000,
+  async run(ctx, words) {
+    const lookup = ctx.services.trust;
+    if (!lookup) throw new UserError('trust.unavailable', 'Registry lookups are not available in this setup.');
+    const catalog = await catalogOf(ctx);
+    const ref = refFromWords(words);
+    const image = requireImage(catalog, ref.image);
+    const info = await requireTag(ctx, catalog, image, ref.tag ?? (catalog.tag(image.name, 'latest') ? 'latest' : undefined), USAGE);
+    const report = await lookup.lookup(info.image, info.tag);
+    if (!report) throw new UserError('trust.not-on-hub', `Docker Hub has no ${info.image}:${info.tag} (not published yet?).`);
+    return renderTrust(report, info, facts(), ctx.clock.now());
+  },
+});
+
+/** "is python:3.13 signed?", "does node:22 have an SBOM?", "how do I verify nginx?" */
+const TRUST_WORDS =
+  /\b(sign(ed|ature|atures|ing)?|unsigned|sbom|sboms|spdx|provenance|attestations?|attested|verif(y|ied|ication)|cosign|notation|notary|content trust|dct|slsa|supply[- ]chain)\b/i;
+
+export const trustQuestion: FreeformHandler = {
+  name: 'trust',
+  async tryAnswer(ctx: CommandContext, text: string) {
+    if (!ctx.services.trust || !ctx.services.catalog || !TRUST_WORDS.test(text)) return undefined;
+    const catalog = await ctx.services.catalog.get().catch(() => undefined);
+    const ref = catalog && findRef(catalog, questionWords(text));
+    if (!ref) return undefined;
+    return trust.invoke(ctx, [ref.tag ? `${ref.image}:${ref.tag}` : ref.image]);
+  },
+};
+
+/**
+ * Two lines, key fact first: signed or not (with where DCT stands), which platforms carry an
+ * SBOM and provenance; then how to inspect them and the digest to pin.
+ */
+export function renderTrust(report: TrustReport, info: TagInfo, dct: DctFacts, now: number): RichText {
+  const ref = `${report.image}:${report.tag}`;
+  const first = rt.line(rt.bold(ref), `: not signed (no cosign or Notation signatures); ${attestationSummary(report, info)}. ${dctStatus(dct, now)}`);
+  const second: Line[] = [];
+  const kinds = attestedKinds(report);
+  if (kinds.length) {
+    second.push(
+      rt.line(
+        'inspect: ',
+        rt.code(`docker buildx imagetools inspect ${ref} --format '{{ json .${kinds[0]} }}'`),
+        kinds.length > 1 ? ` (or .${kinds[1]}); ` : '; ',
+        'pin: ',
+        rt.code(`${ref}@${report.digest}`),
+      ),
+    );
+  } else {
+    second.push(rt.line('pin: ', rt.code(`${ref}@${report.digest}`)));
+  }
+  return rt.of(first, ...second);
+}
+
+function attestedKinds(report: TrustReport): ('SBOM' | 'Provenance')[] {
+  const platforms = report.platforms ?? [];
+  const out: ('SBOM' | 'Provenance')[] = [];
+  if (platforms.some((p) => p.sbom)) out.push('SBOM');
+  if (platforms.some((p) => p.provenance)) out.push('Provenance');
+  return out;
+}
+
+/** "SBOM+provenance on 8/8 platforms", "SBOM on 3/3, provenance on 0/3 platforms (...)". */
+export function attestationSummary(report: TrustReport, info: TagInfo): string {
+  if (report.single) return 'a single-platform manifest with no SBOM or provenance attached';
+  const platforms = report.platforms;
+  if (!platforms) return `SBOM and provenance unknown: ${report.unknown ?? 'Docker Hub did not say'}`;
+  const n = platforms.length;
+  const of = (count: number) => `${count}/${n}`;
+  const unknown = platforms.filter((p) => p.sbom === undefined).length;
+  const sbom = platforms.filter((p) => p.sbom).length;
+  const provenance = platforms.filter((p) => p.provenance).length;
+  const builders = new Set(info.entries.map((e) => e.builder));
+  const windowsOnly = platforms.length > 0 && platforms.every((p) => p.platform.startsWith('windows/'));
+
+  let text: string;
+  if (sbom === 0 && provenance === 0 && unknown === 0) {
+    text = `no SBOM or provenance on ${n === 1 ? 'its platform' : `any of its ${n} platforms`}`;
+    if (windowsOnly) text += ' (Windows images are built with the classic builder, which attaches none)';
+  } else if (unknown < n) {
+    const together = platforms.every((p) => p.sbom === undefined || p.sbom === p.provenance);
+    text = together ? `SBOM+provenance on ${of(sbom)} platforms` : `SBOM on ${of(sbom)}, provenance on ${of(provenance)} platforms`;
+    if (provenance === 0 && sbom > 0 && builders.size === 1 && builders.has('oci-import')) text += ' (imported rootfs builds carry no provenance)';
+    const bare = countBy(platforms.filter((p) => p.sbom === false && p.provenance === false).map((p) => p.platform));
+    if (bare.size > 0 && bare.size <= 3) text += `; none on ${[...bare].map(([name, count]) => (count > 1 ? `${name} x${count}` : name)).join(', ')}`;
+  } else {
+    text = `SBOM and provenance unknown on ${n === 1 ? 'its platform' : `all ${n} platforms`}`;
+  }
+  if (unknown > 0 && unknown < n) text += `; ${unknown} unknown`;
+  if (unknown > 0) text += ` (${report.unknown ?? 'not fetched'})`;
+  return text;
+}
+
+/** Windows platforms repeat (one per OS version): name each once, with a count. */
+function countBy(names: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return counts;
+}
