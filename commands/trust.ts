@@ -4,7 +4,7 @@ import { UserError } from '../src/core/errors.js';
 import { rt, type Line, type RichText } from '../src/core/richtext.js';
 import { defineCommand, type CommandContext } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
-import { dctStatus, loadDctFacts, type DctFacts } from '../src/knowledge/dct.js';
+import { dctBrief, loadDctFacts, type DctFacts } from '../src/knowledge/dct.js';
 import type { TrustReport } from '../src/registry/types.js';
 import { catalogOf, refFromWords, requireImage, requireTag } from './catalog-common.js';
 import { findRef, questionWords } from './catalog-freeform.js';
@@ -60,7 +60,7 @@ export const trustQuestion: FreeformHandler = {
  */
 export function renderTrust(report: TrustReport, info: TagInfo, dct: DctFacts, now: number): RichText {
   const ref = `${report.image}:${report.tag}`;
-  const first = rt.line(rt.bold(ref), `: not signed (no cosign or Notation signatures); ${attestationSummary(report, info)}. ${dctStatus(dct, now)}`);
+  const first = rt.line(rt.bold(ref), `: not signed; ${attestationSummary(report, info)}. ${dctBrief(dct, now)}; no cosign or Notation signatures yet.`);
   const second: Line[] = [];
   const kinds = attestedKinds(report);
   if (kinds.length) {

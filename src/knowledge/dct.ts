@@ -44,12 +44,20 @@ export function dayStart(isoDay: string): number {
 
 /** Where DCT stands at `now`: one sentence, true before and after the Notary shutdown. */
 export function dctStatus(facts: DctFacts, now: number): string {
-  const shutdown = dayStart(facts.notaryShutdown) <= now;
-  const notary = shutdown
-    ? `notary.docker.io was shut down on ${facts.notaryShutdown}`
-    : `notary.docker.io shuts down on ${facts.notaryShutdown}`;
+  const notary = notaryClause(facts, now);
   return (
     `Docker Content Trust is retired for official images: their DCT signing certificates began expiring on ` +
     `${facts.certificatesExpireFrom}, pulls with DOCKER_CONTENT_TRUST=1 fail (unset it) and ${notary}.`
   );
+}
+
+/** The same facts in one clause, for answers that must fit a chat line. */
+export function dctBrief(facts: DctFacts, now: number): string {
+  return `DCT retired: signing certificates expiring since ${facts.certificatesExpireFrom}, DOCKER_CONTENT_TRUST=1 pulls fail (unset it), ${notaryClause(facts, now)}`;
+}
+
+function notaryClause(facts: DctFacts, now: number): string {
+  return dayStart(facts.notaryShutdown) <= now
+    ? `notary.docker.io was shut down on ${facts.notaryShutdown}`
+    : `notary.docker.io shuts down on ${facts.notaryShutdown}`;
 }

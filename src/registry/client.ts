@@ -311,7 +311,7 @@ export class RegistryClient {
 export function pullBudgetMessage(budget: PullBudget): string {
   return budget.blockedUntil
     ? 'Docker Hub refused more pulls (TOOMANYREQUESTS)'
-    : `the bot's Docker Hub pull limit is nearly used up (${budget.remaining ?? 'unknown'} left)`;
+    : `Docker Hub pull limit nearly used up (${budget.remaining ?? 'unknown'} left)`;
 }
 
 /** `Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="..."` */

@@ -118,7 +118,9 @@ describe('trust against the fake registry', () => {
     const digest = registry.world.resolve('python', '3.13-trixie')!;
     const dct = loadDctFacts();
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^python:3\.13-trixie: not signed \(no cosign or Notation signatures\); SBOM\+provenance on 8\/8 platforms\. /);
+    expect(lines[0]).toMatch(/^python:3\.13-trixie: not signed; SBOM\+provenance on 8\/8 platforms\. DCT retired: /);
+    expect(lines[0]).toContain('DOCKER_CONTENT_TRUST=1 pulls fail (unset it)');
+    expect(lines[0]).toMatch(/no cosign or Notation signatures yet\.$/);
     expect(lines[0]).toContain(dct.certificatesExpireFrom);
     expect(lines[0]).toContain(dct.notaryShutdown);
     expect(lines[1]).toBe(
@@ -203,7 +205,7 @@ describe('the pull budget', () => {
       expect(r.count('GET')).toBe(4);
       expect(r.world.remaining).toBe(2);
       expect(report.platforms!.filter((p) => p.sbom === undefined)).toHaveLength(5);
-      expect(report.unknown).toBe("the bot's Docker Hub pull limit is nearly used up (2 left)");
+      expect(report.unknown).toBe('Docker Hub pull limit nearly used up (2 left)');
     } finally {
       budgetDb.close();
       rmSync(dbDir, { recursive: true, force: true });
