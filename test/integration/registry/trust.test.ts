@@ -4,9 +4,6 @@
  * auth, 401 challenge, content negotiation, Docker-Content-Digest, rate-limit headers, 429)
  * -> the reply the adapter sent. Manifests are cached in a real SQLite file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
 import { allCommands, freeformHandlers } from '../../../commands/index.js';
@@ -15,17 +12,17 @@ import { configSchema } from '../../../src/config/schema.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { loadDctFacts } from '../../../src/knowledge/dct.js';
-import { projectRoot } from '../../../src/paths.js';
 import { trustFromConfig } from '../../../src/registry/trust.js';
-import { openDatabase, type Db } from '../../../src/store/db.js';
-import { migrate, readMigrations } from '../../../src/store/migrate.js';
+import type { TrustLookup } from '../../../src/registry/types.js';
+import type { Db } from '../../../src/store/db.js';
+import { tempDb } from '../../support/temp-db.js';
 import { DOCKER_LIST, PYTHON_PLATFORMS, startFakeRegistry, type FakePlatform, type FakeRegistry } from '../../support/fake-registry.js';
 
 let registry: FakeRegistry;
 let app: App;
 let db: Db;
 let chat: MemoryAdapter;
-let dir: string;
+let database: ReturnType<typeof tempDb>;
 
 const WINDOWS: readonly FakePlatform[] = [
   { os: 'windows', architecture: 'amd64', 'os.version': '10.0.26100.4946' },
@@ -63,18 +60,16 @@ beforeAll(async () => {
   w.image('traefik', 'latest', PYTHON_PLATFORMS.slice(0, 2), null);
   w.image('node', '22', PYTHON_PLATFORMS.slice(0, 4), both);
 
-  dir = mkdtempSync(join(tmpdir(), 'doibot-trust-'));
-  db = openDatabase(join(dir, 'bot.sqlite3'));
-  migrate(db, readMigrations(join(projectRoot(), 'migrations')));
+  database = tempDb('doibot-trust-');
+  db = database.db;
   ({ app, chat } = newApp());
   await app.start();
 });
 
 afterAll(async () => {
   await app.stop('test over');
-  db.close();
+  database.remove();
   await registry.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 beforeEach(() => {
@@ -190,45 +185,39 @@ describe('trust against the fake registry', () => {
   });
 });
 
+/** A registry and a database of its own, so the shared client's budget and cache stay out of it. */
+async function withOwnRegistry(fn: (r: FakeRegistry, trust: TrustLookup, db: Db) => Promise<void>): Promise<void> {
+  const r = await startFakeRegistry();
+  const own = tempDb('doibot-trust-own-');
+  try {
+    await fn(r, trustFromConfig({ url: r.url, authUrl: r.url }, { db: own.db, clock: systemClock, log: silentLogger() }), own.db);
+  } finally {
+    own.remove();
+    await r.close();
+  }
+}
+
 describe('the pull budget', () => {
   it('stops a reserve short of exhausting ratelimit-remaining and says what is unknown', async () => {
-    const r = await startFakeRegistry();
-    const dbDir = mkdtempSync(join(tmpdir(), 'doibot-trust-budget-'));
-    const budgetDb = openDatabase(join(dbDir, 'bot.sqlite3'));
-    try {
-      migrate(budgetDb, readMigrations(join(projectRoot(), 'migrations')));
+    await withOwnRegistry(async (r, trust) => {
       r.world.image('python', '3.13-trixie', PYTHON_PLATFORMS, both);
       r.world.remaining = 6;
-      const trust = trustFromConfig({ url: r.url, authUrl: r.url }, { db: budgetDb, clock: systemClock, log: silentLogger() });
       const report = (await trust.lookup('python', '3.13-trixie'))!;
       // 6 left after the HEAD: the index takes one, 3 attestation manifests fit above the reserve of 2.
       expect(r.count('GET')).toBe(4);
       expect(r.world.remaining).toBe(2);
       expect(report.platforms!.filter((p) => p.sbom === undefined)).toHaveLength(5);
       expect(report.unknown).toBe('Docker Hub pull limit nearly used up (2 left)');
-    } finally {
-      budgetDb.close();
-      rmSync(dbDir, { recursive: true, force: true });
-      await r.close();
-    }
+    });
   });
 
   it('refuses a manifest whose bytes do not hash to its digest', async () => {
-    const r = await startFakeRegistry();
-    const dbDir = mkdtempSync(join(tmpdir(), 'doibot-trust-tamper-'));
-    const tamperDb = openDatabase(join(dbDir, 'bot.sqlite3'));
-    try {
-      migrate(tamperDb, readMigrations(join(projectRoot(), 'migrations')));
+    await withOwnRegistry(async (r, trust, db) => {
       r.world.tamper(r.world.image('python', '3.13', PYTHON_PLATFORMS.slice(0, 1), both));
-      const trust = trustFromConfig({ url: r.url, authUrl: r.url }, { db: tamperDb, clock: systemClock, log: silentLogger() });
       const report = (await trust.lookup('python', '3.13'))!;
       expect(report.platforms).toBeUndefined();
       expect(report.unknown).toBe('Docker Hub sent a manifest that does not match its digest');
-      expect(tamperDb.prepare('SELECT COUNT(*) AS n FROM registry_manifests').get()).toEqual({ n: 0 });
-    } finally {
-      tamperDb.close();
-      rmSync(dbDir, { recursive: true, force: true });
-      await r.close();
-    }
+      expect(db.prepare('SELECT COUNT(*) AS n FROM registry_manifests').get()).toEqual({ n: 0 });
+    });
   });
 });

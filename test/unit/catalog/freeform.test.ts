@@ -2,14 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogQuestions } from '../../../commands/catalog-freeform.js';
 import { Catalog } from '../../../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
-import { channelKey } from '../../../src/core/chat.js';
-import { systemClock } from '../../../src/core/clock.js';
 import { UpstreamError } from '../../../src/core/errors.js';
-import { silentLogger } from '../../../src/core/log.js';
 import { toPlainText } from '../../../src/core/richtext.js';
 import type { CommandContext } from '../../../src/dispatch/command.js';
 import type { HubLookup } from '../../../src/hub/types.js';
-import type { CommandServices } from '../../../src/services.js';
+import { commandContext } from '../../support/command-context.js';
 
 let catalog: Catalog;
 const hubCalls: string[] = [];
@@ -27,28 +24,7 @@ beforeAll(async () => {
 });
 
 function ctx(text: string): CommandContext {
-  const services: CommandServices = {
-    status: { version: 't', startedAt: 0, adapters: () => [], sources: () => [], details: () => [] },
-    commands: () => [],
-    catalog: { get: async () => catalog },
-    hub: downHub,
-  };
-  return {
-    message: {
-      id: 'm1',
-      channel: { platform: 'memory', id: '#t', key: channelKey('memory', '#t'), name: '#t' },
-      author: { platform: 'memory', id: 'a', name: 'a', account: 'a' },
-      text,
-      isDirect: false,
-      addressed: true,
-      receivedAt: new Date(),
-    },
-    services,
-    log: silentLogger(),
-    clock: systemClock,
-    argsText: text,
-    level: 'anyone',
-  };
+  return commandContext(text, { catalog: { get: async () => catalog }, hub: downHub });
 }
 
 async function answer(text: string): Promise<string | undefined> {

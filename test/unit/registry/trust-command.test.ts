@@ -5,14 +5,11 @@ import { freeformHandlers } from '../../../commands/index.js';
 import { renderTrust } from '../../../commands/trust.js';
 import { Catalog } from '../../../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
-import { channelKey } from '../../../src/core/chat.js';
-import { systemClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/log.js';
 import { toPlainText } from '../../../src/core/richtext.js';
 import type { CommandContext } from '../../../src/dispatch/command.js';
 import { loadDctFacts } from '../../../src/knowledge/dct.js';
 import type { TrustLookup, TrustReport } from '../../../src/registry/types.js';
-import type { CommandServices } from '../../../src/services.js';
+import { commandContext } from '../../support/command-context.js';
 
 let catalog: Catalog;
 const asked: string[] = [];
@@ -38,28 +35,7 @@ beforeAll(async () => {
 });
 
 function ctx(text: string): CommandContext {
-  const services: CommandServices = {
-    status: { version: 't', startedAt: 0, adapters: () => [], sources: () => [], details: () => [] },
-    commands: () => [],
-    catalog: { get: async () => catalog },
-    trust: registry,
-  };
-  return {
-    message: {
-      id: 'm1',
-      channel: { platform: 'memory', id: '#t', key: channelKey('memory', '#t'), name: '#t' },
-      author: { platform: 'memory', id: 'a', name: 'a', account: 'a' },
-      text,
-      isDirect: false,
-      addressed: true,
-      receivedAt: new Date(),
-    },
-    services,
-    log: silentLogger(),
-    clock: systemClock,
-    argsText: text,
-    level: 'anyone',
-  };
+  return commandContext(text, { catalog: { get: async () => catalog }, trust: registry });
 }
 
 /** The handler that answers, in the dispatcher's order, and what the registry was asked. */
