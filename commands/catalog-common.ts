@@ -173,38 +173,6 @@ export function hubImageText(ctx: CommandContext, image: HubImage): string {
   return `${shortDigest(image.digest)}${image.lastPushed ? `, ${age(ctx, image.lastPushed)}` : ''}`;
 }
 
-/** Free-form arch words -> bashbrew names ("aarch64" -> arm64v8). */
-export const ARCH_ALIASES: Readonly<Record<string, BashbrewArch>> = {
-  amd64: 'amd64',
-  'x86_64': 'amd64',
-  'x86-64': 'amd64',
-  x64: 'amd64',
-  arm64: 'arm64v8',
-  arm64v8: 'arm64v8',
-  aarch64: 'arm64v8',
-  armv8: 'arm64v8',
-  arm32v7: 'arm32v7',
-  armv7: 'arm32v7',
-  armhf: 'arm32v7',
-  arm32v6: 'arm32v6',
-  armv6: 'arm32v6',
-  armel: 'arm32v5',
-  arm32v5: 'arm32v5',
-  armv5: 'arm32v5',
-  i386: 'i386',
-  i686: 'i386',
-  '386': 'i386',
-  x86: 'i386',
-  ppc64le: 'ppc64le',
-  power: 'ppc64le',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-  'risc-v': 'riscv64',
-  mips64le: 'mips64le',
-  windows: 'windows-amd64',
-  'windows-amd64': 'windows-amd64',
-};
-
 /** The full `arches` answer; `focus` puts a yes/no about one architecture first. */
 export function archesReply(ctx: CommandContext, info: TagInfo, hub: HubResult, focus?: BashbrewArch): RichText {
   const ref = `${info.image}:${info.tag}`;

@@ -23,7 +23,7 @@ export const help = defineCommand({
     }
     const wanted = words.join(' ').toLowerCase();
     const cmd = all.find((c) => c.name === wanted || c.aliases.includes(wanted)) ?? all.find((c) => c.name.startsWith(`${wanted} `));
-    if (!cmd) throw new UserError('help.unknown', `No command "${wanted.slice(0, 40)}". Type "help" for the list.`);
+    if (!cmd) throw new UserError('help.usage', `No command "${wanted.slice(0, 40)}". Type "help" for the list.`);
     return rt.of(
       rt.line(rt.bold(cmd.name), ` ${cmd.summary}`),
       rt.line('Usage: ', rt.code(cmd.usage)),

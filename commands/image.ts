@@ -34,7 +34,7 @@ export const image = defineCommand({
 });
 
 /** The first sentence of a Markdown paragraph, without link markup, for a one-line notice. */
-function firstSentence(markdown: string): string {
+export function firstSentence(markdown: string): string {
   const plain = markdown.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s+/g, ' ').trim();
   const end = plain.search(/[.!?](\s|$)/);
   const sentence = end >= 0 ? plain.slice(0, end + 1) : plain;

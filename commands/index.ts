@@ -13,7 +13,9 @@ import { subscriptions } from './subscriptions.js';
 import { unsubscribe } from './unsubscribe.js';
 import { why } from './why.js';
 import { pr, prsCommand, queue } from './pr.js';
-import { prReference, whenQuestion } from './pr-freeform.js';
+import { prQuestions } from './pr-freeform.js';
+import { lifecycleQuestions } from './lifecycle-freeform.js';
+import { topicQuestions } from './topic-freeform.js';
 import { when } from './when.js';
 import { notify } from './notify.js';
 import { trust, trustQuestion } from './trust.js';
@@ -21,5 +23,8 @@ import { trust, trustQuestion } from './trust.js';
 /** Every command the bot knows. Order is the order `help` lists them in. */
 export const allCommands: readonly CommandDef[] = [help, about, status, image, tags, tag, arches, search, pr, prsCommand, queue, when, trust, notify, subscriptions, subscribe, unsubscribe, why, feedback, feedbackStatus, feedbackPending, confirm, cancel];
 
-/** Tried in order for addressed text that is not a command. */
-export const freeformHandlers: readonly FreeformHandler[] = [prReference, whenQuestion, trustQuestion, catalogQuestions];
+/**
+ * Tried in order for addressed text that is not a command, each on what src/understand made of
+ * it; the first answer wins. Add a handler here for a new intent.
+ */
+export const freeformHandlers: readonly FreeformHandler[] = [prQuestions, trustQuestion, catalogQuestions, lifecycleQuestions, topicQuestions];

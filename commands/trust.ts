@@ -2,12 +2,11 @@ import { z } from 'zod';
 import type { TagInfo } from '../src/catalog/catalog.js';
 import { UserError } from '../src/core/errors.js';
 import { rt, type Line, type RichText } from '../src/core/richtext.js';
-import { defineCommand, type CommandContext } from '../src/dispatch/command.js';
+import { defineCommand } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
 import { dctBrief, loadDctFacts, type DctFacts } from '../src/knowledge/dct.js';
 import type { TrustReport } from '../src/registry/types.js';
 import { catalogOf, refFromWords, requireImage, requireTag } from './catalog-common.js';
-import { findRef, questionWords } from './catalog-freeform.js';
 
 const USAGE = 'trust <image>[:tag]';
 
@@ -39,18 +38,15 @@ export const trust = defineCommand({
   },
 });
 
-/** "is python:3.13 signed?", "does node:22 have an SBOM?", "how do I verify nginx?" */
-const TRUST_WORDS =
-  /\b(sign(ed|ature|atures|ing)?|unsigned|sbom|sboms|spdx|provenance|attestations?|attested|verif(y|ied|ication)|cosign|notation|notary|content trust|dct|slsa|supply[- ]chain)\b/i;
-
+/**
+ * "is python:3.13 signed?", "does node:22 have an SBOM?", "how do I verify nginx?": the classifier
+ * (src/understand/topics.ts) recognises the topic; a question naming no image is not ours.
+ */
 export const trustQuestion: FreeformHandler = {
   name: 'trust',
-  async tryAnswer(ctx: CommandContext, text: string) {
-    if (!ctx.services.trust || !ctx.services.catalog || !TRUST_WORDS.test(text)) return undefined;
-    const catalog = await ctx.services.catalog.get().catch(() => undefined);
-    const ref = catalog && findRef(catalog, questionWords(text));
-    if (!ref) return undefined;
-    return trust.invoke(ctx, [ref.tag ? `${ref.image}:${ref.tag}` : ref.image]);
+  async tryAnswer(ctx, _text, u) {
+    if (!ctx.services.trust || u.intent !== 'trust' || u.image === undefined) return undefined;
+    return trust.invoke(ctx, [u.tag ? `${u.image}:${u.tag}` : u.image]);
   },
 };
 

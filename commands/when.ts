@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { normaliseImageName, splitImageRef } from '../src/catalog/catalog.js';
 import { UserError } from '../src/core/errors.js';
 import { defineCommand } from '../src/dispatch/command.js';
-import { catalogQuestions } from './catalog-freeform.js';
 import { normaliseVersion, parseWhenQuestion } from '../src/prs/pure.js';
 import { prsOf } from './pr.js';
 import { oneLine, renderWhen } from './pr-render.js';
@@ -18,14 +17,12 @@ export const when = defineCommand({
   args: z.array(z.string().max(200)).min(1).max(30),
   timeoutMs: 20_000,
   async run(ctx, words) {
-    const prs = prsOf(ctx);
     let ref: { image: string; tag: string | undefined };
     if (words.length <= 2) ref = words.length === 1 ? splitImageRef(words[0]!) : { image: words[0]!, tag: words[1] };
     else {
-      const q = parseWhenQuestion(`when ${ctx.argsText}`);
-      // "when was nginx last published?" asks about the past, which the catalog answers.
-      const past = !q && /^(was|did|has)\b/i.test(ctx.argsText) ? await catalogQuestions.tryAnswer(ctx, `when ${ctx.argsText}`) : undefined;
-      if (past !== undefined) return past;
+      // "when was nginx last published?" asks about the past: a usage error lets the free-form
+      // handlers answer it.
+      const q = /^(was|did|has)\b/i.test(ctx.argsText) ? undefined : parseWhenQuestion(`when ${ctx.argsText}`);
       if (!q) throw new UserError('when.usage', `I did not find an image and a version in that. Usage: ${USAGE}`);
       ref = { image: q.image, tag: q.version };
     }
@@ -34,6 +31,7 @@ export const when = defineCommand({
     if (ref.tag === undefined) throw new UserError('when.no-version', `Which version of ${image}? Usage: ${USAGE}`);
     const version = normaliseVersion(ref.tag);
     if (!version) throw new UserError('when.bad-version', `"${oneLine(ref.tag, 60)}" does not look like a version number. Usage: ${USAGE}`);
+    const prs = prsOf(ctx);
     return renderWhen(await prs.when(image, version), prs.repo, ctx.clock.now());
   },
 });

@@ -167,10 +167,11 @@ export function createApp(deps: AppDeps): App {
     deps.feedback?.github ??
     sharedGitHub ??
     githubClientFromConfig(config, { log: log.child({ component: 'github' }), clock });
+  const knownAnswers = deps.feedback?.answers ?? FeedbackAnswers.fromFile();
   const feedback = new FeedbackService({
     store: new FeedbackStore(deps.db),
     catalog,
-    answers: deps.feedback?.answers ?? FeedbackAnswers.fromFile(),
+    answers: knownAnswers,
     ...(feedbackGitHub ? { github: feedbackGitHub } : {}),
     hub,
     repos: { officialImages: config.github.officialImagesRepo, docs: config.github.docsRepo },
@@ -208,6 +209,7 @@ export function createApp(deps: AppDeps): App {
     notify,
     feedback,
     trust: deps.trust ?? trustFromConfig(config.registry, { db: deps.db, clock, log: log.child({ component: 'registry' }) }),
+    knownAnswers,
   };
   const dispatcher = new Dispatcher({
     registry,

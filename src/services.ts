@@ -6,6 +6,7 @@ import type { AdapterStatus, InboundMessage, UserRef } from './core/chat.js';
 import type { RichText } from './core/richtext.js';
 import type { CommandDef } from './dispatch/command.js';
 import type { Catalog } from './catalog/catalog.js';
+import type { CannedAnswer } from './feedback/answers.js';
 import type { HubLookup } from './hub/types.js';
 import type { TrustLookup } from './registry/types.js';
 import type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer } from './prs/types.js';
@@ -82,6 +83,8 @@ export interface CommandServices {
   readonly feedback?: FeedbackApi;
   /** Signing, SBOM and provenance of a tag, from the registry (`trust`). */
   readonly trust?: TrustLookup;
+  /** Answers to common non-bug questions (CVE scanners, HEALTHCHECK, ...), for free-form answers too. */
+  readonly knownAnswers?: { match(text: string): CannedAnswer | undefined };
 }
 
 export type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer };

@@ -5,18 +5,27 @@ import { UserError, BotError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { rt } from '../core/richtext.js';
 import type { CommandServices } from '../services.js';
+import { classify } from '../understand/classify.js';
+import type { Understood } from '../understand/types.js';
 import { AccessPolicy } from './access.js';
 import type { CommandContext, Reply } from './command.js';
 import { Cooldowns, rateKeyOf } from './cooldown.js';
 import { CommandRegistry } from './registry.js';
 import { restFrom, stripPrefix, tokenize } from './tokenize.js';
 
-/** Answers addressed text that is not a command ("when will python 3.14.1 be available?"). */
+/**
+ * Answers addressed text that is not a command ("when will python 3.14.1 be available?"), on
+ * what the classifier understood of it (src/understand).
+ */
 export interface FreeformHandler {
   readonly name: string;
   /** undefined = not mine, try the next handler. */
-  tryAnswer(ctx: CommandContext, text: string): Promise<Reply | undefined>;
+  tryAnswer(ctx: CommandContext, text: string, understood: Understood): Promise<Reply | undefined>;
 }
+
+/** The honest answer to a question no handler took, with what the bot can answer instead. */
+export const DONT_KNOW =
+  'I don\'t know that one. I can answer about official images: tags ("which python tags are alpine?"), a tag, architectures, last publish, the latest version, versions on their way, deprecations, and official-images PRs; try "help".';
 
 export interface DispatcherOptions {
   registry: CommandRegistry;
@@ -60,21 +69,14 @@ export class Dispatcher {
     const baseCtx = { message: msg, services: this.#o.services, log, clock: this.#o.clock, level };
 
     if (!match) {
-      for (const handler of this.#o.freeform ?? []) {
-        const ctx: CommandContext = { ...baseCtx, argsText: input.trim() };
-        try {
-          const answer = await this.#withTimeout(handler.tryAnswer(ctx, input.trim()), this.#o.limits.commandTimeoutMs);
-          if (answer !== undefined) {
-            this.#o.onCommand?.(`freeform:${handler.name}`, 'ok', this.#o.clock.now() - started);
-            return answer;
-          }
-        } catch (err) {
-          return this.#errorReply(err, `freeform:${handler.name}`, log, started);
-        }
-      }
+      const answered = await this.#freeform({ ...baseCtx, argsText: input.trim() }, input.trim(), log, started);
+      if (answered !== undefined) return answered;
+      this.#o.onCommand?.('(unknown)', 'unknown', 0);
       const word = tokenized.tokens[0]!.slice(0, 40);
       const hint = this.#o.registry.suggest(word);
-      this.#o.onCommand?.('(unknown)', 'unknown', 0);
+      // A near-miss of a command name or one bare word is a mistyped command; anything else is
+      // a question we could not answer.
+      if (!hint && (tokenized.tokens.length > 1 || /\?\s*$/.test(input))) return rt.of(DONT_KNOW);
       return rt.of(
         hint
           ? `Unknown command "${word}". Did you mean "${hint}"? Try "help ${hint}".`
@@ -114,8 +116,41 @@ export class Dispatcher {
       this.#o.onCommand?.(command.name, 'ok', this.#o.clock.now() - started);
       return reply;
     } catch (err) {
+      // "why is python:3.8 gone?" starts with a command's name but is a question: when the
+      // command cannot make sense of its words, the free-form handlers may.
+      if (err instanceof UserError && err.code.endsWith('.usage')) {
+        const answered = await this.#freeform({ ...ctx, argsText: input.trim() }, input.trim(), log, started);
+        if (answered !== undefined) return answered;
+      }
       return this.#errorReply(err, command.name, log, started);
     }
+  }
+
+  /** The first free-form handler's answer to what the classifier made of the text, if any. */
+  async #freeform(ctx: CommandContext, text: string, log: Logger, started: number): Promise<Reply | undefined> {
+    const handlers = this.#o.freeform ?? [];
+    if (!handlers.length) return undefined;
+    const understood = await this.#understand(text);
+    log.debug({ understood }, 'free-form question');
+    for (const handler of handlers) {
+      try {
+        const answer = await this.#withTimeout(handler.tryAnswer(ctx, text, understood), this.#o.limits.commandTimeoutMs);
+        if (answer !== undefined) {
+          this.#o.onCommand?.(`freeform:${handler.name}`, 'ok', this.#o.clock.now() - started);
+          return answer;
+        }
+      } catch (err) {
+        return this.#errorReply(err, `freeform:${handler.name}`, log, started);
+      }
+    }
+    return undefined;
+  }
+
+  async #understand(text: string): Promise<Understood> {
+    const { catalog, prs } = this.#o.services;
+    // Without a catalog no image is recognised; topic questions (PRs, help) still are.
+    const current = await catalog?.get().catch(() => undefined);
+    return classify(text, current, prs ? { prRepo: prs.repo } : {});
   }
 
   #addressing(msg: InboundMessage): { addressed: boolean; text: string } {

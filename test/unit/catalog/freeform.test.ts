@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogQuestions } from '../../../commands/catalog-freeform.js';
+import { classify } from '../../../src/understand/classify.js';
 import { Catalog } from '../../../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
 import { UpstreamError } from '../../../src/core/errors.js';
@@ -28,7 +29,7 @@ function ctx(text: string): CommandContext {
 }
 
 async function answer(text: string): Promise<string | undefined> {
-  const reply = await catalogQuestions.tryAnswer(ctx(text), text);
+  const reply = await catalogQuestions.tryAnswer(ctx(text), text, classify(text, catalog));
   return reply === undefined ? undefined : reply === null ? '(silent)' : toPlainText(reply);
 }
 
@@ -48,23 +49,38 @@ describe('catalog free-form questions pick the fitting command', () => {
     expect(await answer('"library/redis"?')).toMatch(/^redis: /);
   });
 
+  it('"which python tags are alpine?" lists only the alpine tags; windows means the Windows Server bases', async () => {
+    const alpine = await answer('which python tags are alpine?');
+    expect(alpine).toMatch(/^python has \d+ alpine tags: 3\.15\.0rc1-alpine3\.24, /);
+    expect(alpine).not.toMatch(/slim|trixie|bookworm|windowsservercore/);
+    const windows = await answer('are there windows tags for golang?');
+    expect(windows).toMatch(/^golang has \d+ windows tags: .*windowsservercore-ltsc2025/);
+    await expect(catalogQuestions.tryAnswer(ctx('x'), 'x', { intent: 'tags', image: 'hello-world', filter: 'alpine' })).rejects.toThrow(/No hello-world tag is a alpine variant/);
+  });
+
+  it('"what\'s the latest node?" names the version behind latest, shared latest tags too', async () => {
+    expect(await answer("what's the latest node?")).toMatch(/^node:latest is node 26\.7\.0 \(also node:26, node:26\.7, /);
+    expect(await answer('latest python version?')).toMatch(/^python:latest is python 3\.14\.7 /);
+  });
+
   it('leaves alone what is not a catalog question', async () => {
     hubCalls.length = 0;
     expect(await answer('when will python 3.15 be available?')).toBeUndefined();
-    expect(await answer('is node:22-alpine available on arm64?')).toBeUndefined();
     expect(await answer('hello there, how are you?')).toBeUndefined();
-    expect(await answer('python')).toBeUndefined();
-    expect(await answer('nosuchimage:1.0 on arm64?')).toBeUndefined();
+    expect(await answer('are official images signed? docker content trust')).toBeUndefined();
+    expect(await answer('why is python:3.8 gone?')).toBeUndefined();
     expect(hubCalls).toEqual([]);
   });
 
-  it('unknown tags of known images get a clear answer, not silence', async () => {
-    await expect(catalogQuestions.tryAnswer(ctx('does node:99 run on arm64?'), 'does node:99 run on arm64?')).rejects.toThrow(/node has no tag "99"/);
+  it('unknown images and tags get a clear answer, not silence', async () => {
+    await expect(answer('does node:99 run on arm64?')).rejects.toThrow(/node has no tag "99"/);
+    await expect(answer('nosuchimage:1.0 on arm64?')).rejects.toThrow(/No official image "nosuchimage"/);
+    await expect(answer('is pythn:3.13 available on arm64?')).resolves.toMatch(/python:3\.13/);
   });
 
   it('with no catalog service it stays out of the way', async () => {
     const bare = ctx('what is python?');
     const noCatalog: CommandContext = { ...bare, services: { status: bare.services.status, commands: () => [] } };
-    expect(await catalogQuestions.tryAnswer(noCatalog, 'what is python?')).toBeUndefined();
+    expect(await catalogQuestions.tryAnswer(noCatalog, 'what is python?', classify('what is python?', catalog))).toBeUndefined();
   });
 });

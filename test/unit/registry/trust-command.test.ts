@@ -6,6 +6,7 @@ import { renderTrust } from '../../../commands/trust.js';
 import { Catalog } from '../../../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
 import { toPlainText } from '../../../src/core/richtext.js';
+import { classify } from '../../../src/understand/classify.js';
 import type { CommandContext } from '../../../src/dispatch/command.js';
 import { loadDctFacts } from '../../../src/knowledge/dct.js';
 import type { TrustLookup, TrustReport } from '../../../src/registry/types.js';
@@ -42,7 +43,7 @@ function ctx(text: string): CommandContext {
 async function route(text: string): Promise<{ handler: string | undefined; asked: string[] }> {
   asked.length = 0;
   for (const handler of freeformHandlers) {
-    const reply = await handler.tryAnswer(ctx(text), text).catch(() => undefined);
+    const reply = await handler.tryAnswer(ctx(text), text, classify(text, catalog)).catch(() => undefined);
     if (reply !== undefined) return { handler: handler.name, asked: [...asked] };
   }
   return { handler: undefined, asked: [] };

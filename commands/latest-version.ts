@@ -1,0 +1,45 @@
+import type { TagInfo } from '../src/catalog/catalog.js';
+import { UserError } from '../src/core/errors.js';
+import { capList, rt } from '../src/core/richtext.js';
+import type { CommandContext, Reply } from '../src/dispatch/command.js';
+import { catalogOf, hubLine, hubTag, requireImage } from './catalog-common.js';
+
+const VERSION_TAG = /^v?\d+(?:\.\d+)*$/;
+
+/** "what's the latest node?": the version `latest` stands for, its other names, and Hub's push. */
+export async function latestVersionReply(ctx: CommandContext, imageName: string): Promise<Reply> {
+  const catalog = await catalogOf(ctx);
+  const image = requireImage(catalog, imageName);
+  const info = catalog.tag(image.name, 'latest');
+  if (!info) {
+    throw new UserError('catalog.no-latest', `${image.name} has no latest tag, so there is no single newest version; its tags start with ${capList(image.tags, 6)}.`);
+  }
+  const ref = `${image.name}:latest`;
+  const version = versionOf(info);
+  const entry = info.entries[0]!;
+  // Plain names first: "node:26, node:26.7, node:current" say more than "node:26.7-trixie".
+  const others = (info.shared ? entry.sharedTags : entry.tags)
+    .filter((t) => t !== 'latest' && t !== version)
+    .sort((a, b) => rank(a) - rank(b));
+  const hub = await hubTag(ctx, image.name, 'latest');
+  return rt.of(
+    rt.line(
+      rt.bold(ref),
+      version ? ` is ${image.name} ${version}` : ' carries no version number in its tags',
+      others.length ? ` (also ${capList(others.map((t) => `${image.name}:${t}`), 5)}).` : '.',
+    ),
+    hubLine(ctx, ref, hub, info),
+  );
+}
+
+function rank(tag: string): number {
+  return VERSION_TAG.test(tag) ? 0 : tag.includes('-') ? 2 : 1;
+}
+
+/** The most precise version-number tag of the entry behind a tag: 26.7.0 over 26.7 and 26. */
+function versionOf(info: TagInfo): string | undefined {
+  // A shared latest (Linux and Windows entries) carries its version as shared tags too.
+  const entry = info.entries[0]!;
+  const versions = (info.shared ? entry.sharedTags : entry.tags).filter((t) => VERSION_TAG.test(t));
+  return versions.sort((a, b) => b.split('.').length - a.split('.').length || b.length - a.length)[0];
+}
