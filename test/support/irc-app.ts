@@ -15,6 +15,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
 import { rt } from '../../src/core/richtext.js';
 import { arg, defineCommand, type CommandDef } from '../../src/dispatch/command.js';
+import type { FreeformHandler } from '../../src/dispatch/dispatcher.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { migrate, readMigrations } from '../../src/store/migrate.js';
 import { projectRoot } from '../../src/paths.js';
@@ -125,6 +126,10 @@ export interface BotOptions {
   readonly log?: Logger;
   /** Do not wait for registration and joins (for tests of failing connections). */
   readonly noWait?: boolean;
+  /** Free-form question handlers (none by default: unknown text gets "Unknown command"). */
+  readonly freeform?: readonly FreeformHandler[];
+  /** Docker Hub base URL (a local fake); the default would reach the internet. */
+  readonly hubUrl?: string;
 }
 
 export async function startBot(o: BotOptions): Promise<BotHarness> {
@@ -134,6 +139,7 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
     allowInsecure: true,
     access: o.access ?? {},
     limits: o.limits ?? {},
+    ...(o.hubUrl ? { hub: { url: o.hubUrl } } : {}),
     irc: {
       host: o.server.host,
       port: o.port ?? o.server.port,
@@ -165,7 +171,7 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
     saslRetryMs: 60_000,
     ...o.adapter,
   });
-  const app = createApp({ config, db, log, clock: systemClock, version: '0.0.0-test', adapters: [adapter], commands: testCommands });
+  const app = createApp({ config, db, log, clock: systemClock, version: '0.0.0-test', adapters: [adapter], commands: testCommands, ...(o.freeform ? { freeform: o.freeform } : {}) });
   await app.start();
   if (!o.noWait) await withTimeout(adapter.ready(), 20_000, 'bot ready (registered and joined)', () => JSON.stringify(adapter.status()));
   return {
