@@ -3,9 +3,9 @@
  * which beats a typo of one, which beats an everyday word that happens to be an image name
  * ("docker content trust", "which python tags are alpine") and counts only in an image position.
  */
-import { normaliseImageName, splitImageRef, typoDistance } from '../catalog/catalog.js';
+import { normaliseImageName, splitImageRef } from '../catalog/catalog.js';
 import { COMMON_WORDS, COMPOUND_NEXT, GENERIC_IMAGE_NAMES, IMAGE_ALIASES, IMAGE_NOUNS, IMAGE_POINTERS } from './vocabulary.js';
-import type { Word } from './words.js';
+import { uniqueClosest, type Word } from './words.js';
 
 /** What the classifier needs of the catalog (a `Catalog` fits). */
 export interface CatalogView {
@@ -85,20 +85,7 @@ function imageNamed(catalog: CatalogView, text: string): string | undefined {
 /** A unique close image name for a word that is no everyday word: "pyhton", "postgress". */
 function typoOf(catalog: CatalogView, word: string): string | undefined {
   if (word.length < 5 || COMMON_WORDS.has(word) || /[\d:/#]/.test(word)) return undefined;
-  const allowed = word.length >= 8 ? 2 : 1;
-  let best: string | undefined;
-  let bestDistance = allowed + 1;
-  let tie = false;
-  for (const name of catalog.names()) {
-    if (Math.abs(name.length - word.length) > allowed) continue;
-    const d = typoDistance(word, name);
-    if (d < bestDistance) {
-      best = name;
-      bestDistance = d;
-      tie = false;
-    } else if (d === bestDistance) tie = true;
-  }
-  return best !== undefined && !tie ? best : undefined;
+  return uniqueClosest(word, catalog.names(), word.length >= 8 ? 2 : 1);
 }
 
 /** The catalog's spelling of a tag ("8.5.10rc1" -> "8.5.10RC1"), or the tag as typed. */

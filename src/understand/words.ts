@@ -43,18 +43,22 @@ export function questionWords(text: string, botNames: readonly string[] = [], is
 /** "avaliable" -> "available": one slip in a long keyword (two in a very long one). */
 function repairKeyword(word: string): string {
   if (word.length < 5 || COMMON_WORDS.has(word) || /[\d:/#.]/.test(word)) return word;
-  const allowed = word.length >= 9 ? 2 : 1;
+  return uniqueClosest(word, KEYWORDS, word.length >= 9 ? 2 : 1) ?? word;
+}
+
+/** The one candidate within `allowed` typo steps of `word` that is closer than any other. */
+export function uniqueClosest(word: string, candidates: readonly string[], allowed: number): string | undefined {
   let best: string | undefined;
   let bestDistance = allowed + 1;
   let tie = false;
-  for (const keyword of KEYWORDS) {
-    if (Math.abs(keyword.length - word.length) > allowed) continue;
-    const d = typoDistance(word, keyword);
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - word.length) > allowed) continue;
+    const d = typoDistance(word, candidate);
     if (d < bestDistance) {
-      best = keyword;
+      best = candidate;
       bestDistance = d;
       tie = false;
     } else if (d === bestDistance) tie = true;
   }
-  return best !== undefined && !tie ? best : word;
+  return tie ? undefined : best;
 }
