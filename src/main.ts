@@ -3,10 +3,14 @@
  * else receives what it needs as parameters.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createApp } from './app.js';
 import { backupDatabase } from './backup.js';
+import { parseCommandLine, USAGE } from './cli.js';
+import { withDotEnv, type EnvWithDotEnv } from './config/dotenv.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
+import { preflightProblems } from './config/preflight.js';
+import { describeConfig } from './config/summary.js';
 import type { ChatAdapter } from './core/chat.js';
 import { systemClock } from './core/clock.js';
 import { BotError, ConfigError, errorMessage } from './core/errors.js';
@@ -22,21 +26,32 @@ import { IrcAdapter } from '../adapters/irc/irc-adapter.js';
 import { SlackAdapter } from '../adapters/slack/slack-adapter.js';
 import { allCommands, freeformHandlers } from '../commands/index.js';
 
-const USAGE = `usage: doi-bot [--config FILE] [--check-config]
-       doi-bot backup FILE     copy the live database to FILE (safe while the bot runs)
-       doi-bot healthcheck     exit 0 when the running bot's /healthz says healthy (Docker HEALTHCHECK)
-
-Runs doi-bot. With no chat platform configured it answers on this terminal (or stdin/stdout
-when piped). Configuration: environment variables and an optional YAML file; see README.md.`;
+/** Exit code when there is nothing to do (no platform, no input): non-zero so a restart policy shows it. */
+const EXIT_NOTHING_TO_DO = 78; // EX_CONFIG from sysexits.h: the configuration is what is missing
 
 async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  const command = parseCommandLine(argv);
+  if (command.kind === 'usage-error') {
+    process.stderr.write(`doi-bot: ${command.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (command.kind === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const root = projectRoot();
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  if (command.kind === 'version') {
+    process.stdout.write(`doi-bot ${version}\n`);
+    return 0;
+  }
+  const readFile = (p: string) => readFileSync(p, 'utf8');
   let loaded: LoadedConfig;
+  let env: EnvWithDotEnv;
   try {
-    loaded = loadConfig({ env: process.env, argv, readFile: (p) => readFileSync(p, 'utf8') });
+    env = withDotEnv(process.env, resolve('.env'), readFile);
+    const checkConfig = command.kind === 'run' && command.checkConfig;
+    loaded = loadConfig({ env: env.env, argv, readFile, checks: (c) => preflightProblems(c, { checkConfig }) });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`doi-bot: ${err.message}\n`);
@@ -44,32 +59,23 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw err;
   }
-  if (argv.includes('--check-config')) {
-    process.stdout.write(`configuration OK${loaded.configFile ? ` (${loaded.configFile})` : ''}\n`);
+  const { config } = loaded;
+  if (command.kind === 'run' && command.checkConfig) {
+    const summary = describeConfig(config, { configFile: loaded.configFile, dotEnvFile: env.dotEnvFile });
+    process.stdout.write(`configuration OK${loaded.configFile ? ` (${loaded.configFile})` : ''}\n${summary.map((l) => `  ${l}\n`).join('')}`);
     for (const warning of loaded.warnings) process.stdout.write(`warning: ${warning}\n`);
     return 0;
   }
-  const { config } = loaded;
-  // Subcommands are the words left once `--config FILE` and other flags are set aside.
-  const [verb, target] = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '--config');
-  if (verb !== undefined && verb !== 'healthcheck' && verb !== 'backup') {
-    process.stderr.write(`doi-bot: unknown subcommand "${verb.slice(0, 40)}"\n${USAGE}\n`);
-    return 2;
-  }
-  if (verb === 'healthcheck') {
+  if (command.kind === 'healthcheck') {
     const probe = await probeHealth(
       config.http.opsPort !== undefined ? { port: config.http.opsPort, host: config.http.opsHost } : { port: config.http.port, host: config.http.host },
     );
     (probe.healthy ? process.stdout : process.stderr).write(`${probe.message}\n`);
     return probe.healthy ? 0 : 1;
   }
-  if (verb === 'backup') {
-    if (!target) {
-      process.stderr.write('doi-bot: usage: doi-bot backup FILE (e.g. npm run backup -- backups/doi-bot-$(date +%F).sqlite3)\n');
-      return 2;
-    }
+  if (command.kind === 'backup') {
     try {
-      const b = await backupDatabase(config.db, target);
+      const b = await backupDatabase(config.db, command.target);
       process.stdout.write(`backup written: ${b.file} (${b.bytes} bytes, schema version ${b.schemaVersion}, ${b.ms} ms)\n`);
       return 0;
     } catch (err) {
@@ -77,8 +83,6 @@ async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
   }
-  const root = projectRoot();
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
   // The one HTTP listener (health, metrics, Slack HTTP mode, webhooks): parts add routes to it.
   // Built before the adapters because Slack's HTTP mode mounts on it.
@@ -127,12 +131,12 @@ async function main(argv: readonly string[]): Promise<number> {
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY),
-      user: process.env.USER ?? 'operator',
+      user: env.env.USER ?? 'operator',
     });
     adapters.push(consoleAdapter);
   }
   // On the terminal, JSON logs would bury the answers: only warnings unless asked for more.
-  const level = consoleAdapter && !process.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
+  const level = consoleAdapter && !env.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
   const log = createLogger({ level, secrets: loaded.secrets });
   for (const warning of loaded.warnings) log.warn({ setting: warning.slice(0, warning.indexOf(':')) }, warning);
 
@@ -198,7 +202,10 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    if (consoleAdapter) void consoleAdapter.ended.then(() => shutdown('end of input').then(() => resolve(0)));
+    if (consoleAdapter) {
+      const terminal = consoleAdapter;
+      void terminal.ended.then(() => shutdown('end of input').then(() => resolve(nothingToDo(terminal) ? EXIT_NOTHING_TO_DO : 0)));
+    }
   });
 
   try {
@@ -209,6 +216,20 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   return done;
+}
+
+/**
+ * No chat platform and stdin gave not one line (/dev/null, closed, an empty pipe: a container
+ * started without -i). Exiting 0 would make `restart: unless-stopped` a silent restart loop.
+ */
+function nothingToDo(terminal: ConsoleAdapter): boolean {
+  if (terminal.linesRead > 0 || process.stdin.isTTY) return false;
+  process.stderr.write(
+    'doi-bot: no chat platform is configured and standard input is empty, so there is nothing to do.\n' +
+      '  Set IRC_HOST (IRC, see IRC_NICK, IRC_CHANNELS, IRC_SASL_*) or SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Slack),\n' +
+      "  or pipe commands in: printf 'help\\n' | npm start   (docker run -i for the console in a container)\n",
+  );
+  return true;
 }
 
 main(process.argv.slice(2)).then(

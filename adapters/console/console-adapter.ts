@@ -25,6 +25,7 @@ export class ConsoleAdapter implements ChatAdapter {
   #rl: ReturnType<typeof createInterface> | undefined;
   #connected = false;
   #seq = 0;
+  #linesRead = 0;
 
   constructor(opts: ConsoleAdapterOptions) {
     this.#o = opts;
@@ -44,6 +45,7 @@ export class ConsoleAdapter implements ChatAdapter {
     void (async () => {
       try {
         for await (const line of rl) {
+          this.#linesRead++;
           if (line.trim()) await onMessage(this.#toInbound(line));
           if (this.#o.interactive) rl.prompt();
         }
@@ -52,6 +54,11 @@ export class ConsoleAdapter implements ChatAdapter {
         this.#resolveEnded();
       }
     })();
+  }
+
+  /** Lines read so far, blank ones included: 0 at the end means the input was empty. */
+  get linesRead(): number {
+    return this.#linesRead;
   }
 
   async send(msg: OutboundMessage): Promise<SendResult> {

@@ -4,7 +4,7 @@ import { configSchema, DEFAULT_IRC_REALNAME, type Config } from './schema.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-interface EnvBinding {
+export interface EnvBinding {
   readonly name: string;
   readonly path: readonly string[];
   readonly kind?: 'list' | 'bool' | 'channels';
@@ -72,10 +72,12 @@ export interface LoadConfigInput {
   env: Env;
   argv: readonly string[];
   readFile: (path: string) => string;
+  /** Further checks of the parsed settings (files, directories, ...), reported with the rest. */
+  checks?: (config: Config) => readonly string[];
 }
 
 /** Reads the YAML file (if any) and the environment; throws ConfigError naming every bad key. */
-export function loadConfig({ env, argv, readFile }: LoadConfigInput): LoadedConfig {
+export function loadConfig({ env, argv, readFile, checks }: LoadConfigInput): LoadedConfig {
   const problems: string[] = [];
   const configFile = argValue(argv, '--config') ?? nonEmpty(env.DOIBOT_CONFIG);
   let raw: Record<string, unknown> = {};
@@ -130,9 +132,15 @@ export function loadConfig({ env, argv, readFile }: LoadConfigInput): LoadedConf
     origin.set(b.path.join('.'), source);
   }
 
-  // A platform section is on only when its essential setting is present (env or file).
-  const irc = raw.irc as Record<string, unknown> | undefined;
-  if (irc && typeof irc === 'object' && irc.host === undefined) delete raw.irc;
+  // A platform section is on only when its essential setting is present (env or file); other
+  // settings of a platform without it would be dropped without a word, so they are refused.
+  const irc = raw.irc as Record<string, unknown> | null | undefined;
+  if (irc === null) delete raw.irc;
+  else if (irc && typeof irc === 'object' && !Array.isArray(irc) && irc.host === undefined) {
+    const given = Object.keys(irc).map((k) => origin.get(`irc.${k}`) ?? `irc.${k}`);
+    if (given.length) problems.push(`IRC_HOST (irc.host): required when IRC settings are given (${given.join(', ')}); without it IRC stays off`);
+    delete raw.irc;
+  }
   const slack = raw.slack as Record<string, unknown> | undefined;
   if (slack && typeof slack === 'object' && slack.botToken === undefined) {
     if (slack.appToken !== undefined || slack.signingSecret !== undefined) {
@@ -144,13 +152,13 @@ export function loadConfig({ env, argv, readFile }: LoadConfigInput): LoadedConf
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      const path = formatPath(issue.path);
-      const from = origin.get(issue.path.filter((p) => typeof p === 'string').join('.'));
-      problems.push(`${from ? `${from} (${path})` : path}: ${issue.message}`);
+      problems.push(`${describeIssuePath(issue.path, origin, raw)}: ${issue.message}`);
     }
   }
-  if (result.success) problems.push(...crossChecks(result.data));
-  if (problems.length) throw new ConfigError(problems);
+  // With bad keys set aside, the rest is still checked, so one run names every problem.
+  const checked = result.success ? result.data : parseWithoutBadKeys(raw);
+  if (checked) problems.push(...crossChecks(checked), ...(checks?.(checked) ?? []));
+  if (problems.length) throw new ConfigError([...new Set(problems)]);
   return { config: result.data!, secrets, configFile, warnings: configWarnings(result.data!) };
 }
 
@@ -160,6 +168,23 @@ function configWarnings(c: Config): string[] {
     out.push('IRC_REALNAME: not set; the default names no admin contact, which Libera.Chat\'s bot policy asks for (e.g. "doi-bot, Docker Official Images bot (admin: yournick)")');
   }
   return out;
+}
+
+/** The settings minus the keys the schema refused (or the section holding them), or undefined. */
+function parseWithoutBadKeys(raw: Record<string, unknown>): Config | undefined {
+  const rest = structuredClone(raw);
+  for (let round = 0; round < 4; round++) {
+    const attempt = configSchema.safeParse(rest);
+    if (attempt.success) return attempt.data;
+    for (const issue of attempt.error.issues) {
+      const keys = issue.path.map(String);
+      // A required key that is missing cannot be deleted: drop the section holding it instead.
+      const target = getPath(rest, keys) === undefined ? keys.slice(0, -1) : keys;
+      if (target.length === 0) return undefined;
+      deletePath(rest, target);
+    }
+  }
+  return undefined;
 }
 
 function crossChecks(c: Config): string[] {
@@ -176,7 +201,9 @@ function crossChecks(c: Config): string[] {
   if (c.irc?.tlsCa && !c.irc.tls) {
     out.push('IRC_TLS_CA: only means something with IRC_TLS=true');
   }
-  if (c.slack && !c.slack.appToken && !(c.slack.signingSecret && c.http.port !== undefined)) {
+  if (c.slack?.signingSecret && c.http.port === undefined) {
+    out.push('SLACK_SIGNING_SECRET: Slack HTTP events mode needs DOIBOT_HTTP_PORT (or unset SLACK_SIGNING_SECRET and use SLACK_APP_TOKEN for Socket Mode)');
+  } else if (c.slack && !c.slack.appToken && !c.slack.signingSecret) {
     out.push('SLACK_APP_TOKEN: required for Socket Mode (or set SLACK_SIGNING_SECRET and DOIBOT_HTTP_PORT for HTTP mode)');
   }
   return out;
@@ -214,6 +241,38 @@ function normaliseChannels(raw: Record<string, unknown>): void {
   if (Array.isArray(channels)) {
     (irc as Record<string, unknown>).channels = channels.map((c: unknown) => (typeof c === 'string' ? parseChannel(c) : c));
   }
+}
+
+/**
+ * Names a bad setting the way the operator wrote it: `IRC_PORT (irc.port)` for a variable,
+ * `IRC_CHANNELS item 2 ("nohash")` for an item of a comma list in a variable, the YAML path otherwise.
+ */
+function describeIssuePath(path: readonly PropertyKey[], origin: ReadonlyMap<string, string>, raw: Record<string, unknown>): string {
+  for (let n = path.length; n > 0; n--) {
+    const prefix = path.slice(0, n);
+    if (!prefix.every((p) => typeof p === 'string')) continue;
+    const from = origin.get(prefix.join('.'));
+    if (!from) continue;
+    const item = path[n];
+    if (typeof item !== 'number') return `${from} (${formatPath(path)})`;
+    const value = getPath(raw, prefix);
+    const entry = Array.isArray(value) ? (value[item] as unknown) : undefined;
+    const text = typeof entry === 'object' && entry !== null && 'name' in entry ? String(entry.name) : String(entry);
+    return `${from} item ${item + 1} ("${text.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}")`;
+  }
+  return formatPath(path);
+}
+
+/** `IRC_TLS_CERT (irc.tlsCert)`: how messages about a setting name it, whichever way it was set. */
+export function settingName(path: readonly PropertyKey[]): string {
+  return bindingFor(path) ? `${bindingFor(path)!.name} (${formatPath(path)})` : formatPath(path);
+}
+
+/** The variable that sets this path or the list or section holding it. */
+export function bindingFor(path: readonly PropertyKey[]): EnvBinding | undefined {
+  const firstIndex = path.findIndex((p) => typeof p !== 'string');
+  const keys = (firstIndex < 0 ? path : path.slice(0, firstIndex)).join('.');
+  return ENV_BINDINGS.find((b) => b.path.join('.') === keys);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

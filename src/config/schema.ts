@@ -108,8 +108,11 @@ export const configSchema = z.strictObject({
     .prefault({}),
   irc: z
     .strictObject({
-      host: z.string().min(1),
-      port: port.default(6697),
+      host: z
+        .string()
+        .min(1)
+        .refine((h) => !/^[^:]+:\d*$|^\[.*\]:\d*$|:\/\//.test(h), 'must be a host name only, without "ircs://" or ":port" (the port goes in IRC_PORT)'),
+      port: port.min(1, 'must be the server port (1-65535); 6697 is TLS on Libera.Chat').default(6697),
       tls: z.boolean().default(true),
       nick: z.string().regex(/^[A-Za-z[\]\\`_^{|}][\w[\]\\`^{|}-]{0,29}$/, 'is not a valid IRC nick').default('doi-bot'),
       realname: z.string().min(1).default(DEFAULT_IRC_REALNAME),

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../../src/paths.js';
 
 export interface ProgramResult {
@@ -7,24 +9,35 @@ export interface ProgramResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  /** Working directory (where a `.env` file would be read); the project root by default. */
+  cwd?: string;
+  /** 'null': stdin is /dev/null, as in a container started without -i. */
+  stdin?: 'pipe' | 'null';
+}
+
 /**
  * `printf '<input>' | node --import tsx src/main.ts [args]`, as a user would run it: stdin is a
  * pipe and the environment holds only PATH plus what the test passes.
  */
-export function runProgram(input: string, env: Record<string, string>, args: readonly string[] = []): Promise<ProgramResult> {
+export function runProgram(input: string, env: Record<string, string>, args: readonly string[] = [], opts: RunOptions = {}): Promise<ProgramResult> {
+  const root = projectRoot();
+  // Absolute paths, so the program also runs from another working directory.
+  const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-      cwd: projectRoot(),
+    const child = spawn(process.execPath, ['--import', tsx, join(root, 'src/main.ts'), ...args], {
+      cwd: opts.cwd ?? root,
       env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [opts.stdin === 'null' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // stdout and stderr are pipes: spawn gives null only for 'ignore' or 'inherit'.
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
+    child.stdin?.end(input);
   });
 }
 

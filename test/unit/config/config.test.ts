@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENV_BINDINGS, loadConfig } from '../../../src/config/load.js';
+import { preflightProblems } from '../../../src/config/preflight.js';
 import { ConfigError } from '../../../src/core/errors.js';
 
 const files = (map: Record<string, string>) => (path: string) => {
@@ -31,8 +32,19 @@ describe('config', () => {
   it('parses the example files so they cannot rot', () => {
     const yaml = readFileSync('config.example.yaml', 'utf8');
     const { config } = loadConfig({ env: {}, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': yaml }) });
-    expect(config.irc?.channels.map((c) => c.name)).toEqual(['#docker-library', '#general']);
+    expect(config.irc?.channels.map((c) => c.name)).toEqual(['#your-channel']);
     expect(config.subscriptions).toHaveLength(2);
+    // Copied verbatim, the example makes nobody an admin and joins no real channel: every
+    // identity and channel in it is a placeholder that the start refuses.
+    const placeholders = preflightProblems(config, { checkConfig: false }).filter((p) => p.includes('placeholder value'));
+    expect(placeholders.map((p) => p.split(':')[0])).toEqual([
+      'DOIBOT_ADMINS (access.admins[0])',
+      'DOIBOT_ADMINS (access.admins[1])',
+      'DOIBOT_MAINTAINERS (access.maintainers[0])',
+      'IRC_CHANNELS (irc.channels[0].name)',
+      'subscriptions[0].channel',
+      'subscriptions[1].channel',
+    ]);
 
     const env: Record<string, string> = {};
     for (const line of readFileSync('.env.example', 'utf8').split('\n')) {
@@ -55,7 +67,7 @@ describe('config', () => {
     expect(issues.join('\n')).toMatch(/IRC_PORT \(irc\.port\)/);
     expect(issues.join('\n')).toMatch(/IRC_TLS: must be true or false/);
     expect(issues.join('\n')).toMatch(/DOIBOT_LOG_LEVEL \(logLevel\)/);
-    expect(issues.join('\n')).toMatch(/DOIBOT_ADMINS \(access\.admins\[0\]\): must look like "irc:/);
+    expect(issues.join('\n')).toMatch(/DOIBOT_ADMINS item 1 \("alice"\): must look like "irc:/);
     expect(issues.join('\n')).toMatch(/GITHUB_GRAPHQL_URL/);
     expect(issues.length).toBeGreaterThanOrEqual(5);
   });
@@ -109,5 +121,38 @@ describe('config', () => {
   it('env wins over the file', () => {
     const { config } = loadConfig({ env: { DOIBOT_DB: '/tmp/env.db' }, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': 'db: /tmp/file.db\n' }) });
     expect(config.db).toBe('/tmp/env.db');
+  });
+
+  it('names the variable for a bad item of an env list, the YAML path for the file', () => {
+    const fromEnv = problems(() => loadConfig({ env: { IRC_HOST: 'irc.test', IRC_CHANNELS: '#ok,nohash' }, argv: [], readFile: files({}) }));
+    expect(fromEnv).toEqual(['IRC_CHANNELS item 2 ("nohash"): must start with # and contain no spaces or commas']);
+  });
+
+  it('refuses IRC settings without a host instead of dropping them', () => {
+    const fromFile = problems(() => loadConfig({ env: {}, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': 'irc:\n  nick: bot\n  channels: ["#a"]\n' }) }));
+    expect(fromFile).toEqual(['IRC_HOST (irc.host): required when IRC settings are given (irc.nick, irc.channels); without it IRC stays off']);
+    const fromEnv = problems(() => loadConfig({ env: { IRC_NICK: 'bot' }, argv: [], readFile: files({}) }));
+    expect(fromEnv).toEqual(['IRC_HOST (irc.host): required when IRC settings are given (IRC_NICK); without it IRC stays off']);
+    expect(loadConfig({ env: {}, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': 'irc:\n' }) }).config.irc).toBeUndefined();
+  });
+
+  it('refuses a port in IRC_HOST, port 0 for IRC and a Slack signing secret without an HTTP port', () => {
+    const text = problems(() =>
+      loadConfig({ env: { IRC_HOST: 'irc.libera.chat:6697', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'signing-secret' }, argv: [], readFile: files({}) }),
+    ).join('\n');
+    expect(text).toMatch(/IRC_HOST \(irc\.host\): must be a host name only, without "ircs:\/\/" or ":port"/);
+    expect(text).toMatch(/SLACK_SIGNING_SECRET: Slack HTTP events mode needs DOIBOT_HTTP_PORT/);
+    for (const host of ['ircs://irc.libera.chat', '[2001:db8::1]:6697']) {
+      expect(problems(() => loadConfig({ env: { IRC_HOST: host }, argv: [], readFile: files({}) })).join()).toMatch(/IRC_HOST \(irc\.host\)/);
+    }
+    expect(problems(() => loadConfig({ env: { IRC_HOST: 'irc.test', IRC_PORT: '0' }, argv: [], readFile: files({}) })).join()).toMatch(/IRC_PORT \(irc\.port\): must be the server port/);
+    expect(loadConfig({ env: { IRC_HOST: '2001:db8::1' }, argv: [], readFile: files({}) }).config.irc?.host).toBe('2001:db8::1');
+  });
+
+  it('runs further checks on the valid part even when some keys are bad, so one run names everything', () => {
+    const issues = problems(() =>
+      loadConfig({ env: { IRC_HOST: 'irc.test', IRC_PORT: 'seventy', DOIBOT_LIBRARY_DIR: '/x' }, argv: [], readFile: files({}), checks: (c) => [`checked ${c.catalog.libraryDir}`] }),
+    );
+    expect(issues).toEqual([expect.stringMatching(/^IRC_PORT \(irc\.port\)/), 'checked /x']);
   });
 });
