@@ -16,7 +16,9 @@ export function preflightProblems(config: Config, opts: { checkConfig: boolean }
     const file = config.irc?.[key];
     if (file !== undefined) problems.push(...readableFile(['irc', key], file));
   }
-  if (config.catalog.libraryDir !== undefined) problems.push(...libraryDirProblems(config.catalog.libraryDir));
+  // Only for --check-config: at a restart a missing checkout (an unmounted volume) is no reason
+  // to stop, since the cached catalog still answers and `status` shows the failed refresh.
+  if (opts.checkConfig && config.catalog.libraryDir !== undefined) problems.push(...libraryDirProblems(config.catalog.libraryDir));
   problems.push(...databasePathProblems(config.db));
   // Port 0 (a random free port) is how tests run the bot; for an operator it is a mistake,
   // because nothing (HEALTHCHECK, Slack, a webhook) can know where the bot listens.

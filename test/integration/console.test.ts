@@ -53,7 +53,7 @@ describe('console adapter through a real pipe', { timeout: 90_000 }, () => {
     const irc = { IRC_HOST: 'irc.test', IRC_TLS: 'false' };
     const warned = await runBot('', irc, ['--check-config']);
     expect(warned.code).toBe(0);
-    expect(warned.stdout).toMatch(/configuration OK\nwarning: IRC_REALNAME: not set; the default names no admin contact/);
+    expect(warned.stdout).toMatch(/^configuration OK\n( {2}.*\n)+warning: IRC_REALNAME: not set; the default names no admin contact/);
     const sasl = await runBot('', { ...irc, IRC_REALNAME: 'doi-bot (admin: me)', IRC_SASL_ACCOUNT: 'bot', IRC_SASL_PASSWORD: 'hunter22' }, ['--check-config']);
     expect(sasl.code).toBe(1);
     expect(sasl.stderr).toMatch(/IRC_SASL_ACCOUNT \/ IRC_SASL_PASSWORD: .*DOIBOT_ALLOW_INSECURE=true/);
