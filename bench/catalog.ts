@@ -14,13 +14,13 @@ import { Catalog } from '../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../src/catalog/dir-source.js';
 import { parseManifest } from '../src/catalog/manifest.js';
 import { configSchema } from '../src/config/schema.js';
-import { channelKey, type InboundMessage } from '../src/core/chat.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/log.js';
 import type { HubLookup, HubTag } from '../src/hub/types.js';
 import { projectRoot } from '../src/paths.js';
 import { openDatabase } from '../src/store/db.js';
 import { migrate, readMigrations } from '../src/store/migrate.js';
+import { inboundMessage } from '../test/support/command-context.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -100,15 +100,7 @@ await app.start();
 await app.catalog.get();
 
 let seq = 0;
-const message = (text: string): InboundMessage => ({
-  id: `b${++seq}`,
-  channel: { platform: 'memory', id: '#bench', key: channelKey('memory', '#bench'), name: '#bench' },
-  author: { platform: 'memory', id: 'bench', name: 'bench', account: 'bench' },
-  text,
-  isDirect: false,
-  addressed: true,
-  receivedAt: new Date(),
-});
+const message = (text: string) => inboundMessage(text, { id: `b${++seq}`, channel: '#bench', user: 'bench' });
 
 async function measure(text: string): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < 200; i++) await app.dispatcher.handle(message(text));

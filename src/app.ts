@@ -199,6 +199,8 @@ export function createApp(deps: AppDeps): App {
     ...(deps.feedback?.tuning ? { tuning: deps.feedback.tuning } : {}),
   });
   status.addDetails(() => feedback.details());
+  const trust = deps.trust ?? trustFromConfig(config.registry, { db: deps.db, clock, log: log.child({ component: 'registry' }) });
+  if (trust.details) status.addDetails(() => trust.details?.() ?? []);
   const services: CommandServices = {
     status,
     commands: () => registry.all(),
@@ -208,7 +210,7 @@ export function createApp(deps: AppDeps): App {
     prs,
     notify,
     feedback,
-    trust: deps.trust ?? trustFromConfig(config.registry, { db: deps.db, clock, log: log.child({ component: 'registry' }) }),
+    trust,
     knownAnswers,
   };
   const dispatcher = new Dispatcher({

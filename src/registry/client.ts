@@ -110,7 +110,7 @@ export class RegistryClient {
 
   /** Whether a GET of this digest would be answered from the cache. */
   isCached(digest: string): boolean {
-    return this.#store.get(digest, this.#clock.now()) !== undefined;
+    return this.#store.has(digest);
   }
 
   /** The digest library/<repository>:<tag> points at, by HEAD (not a pull). null: no such tag. */

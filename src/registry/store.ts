@@ -17,6 +17,7 @@ export class ManifestStore {
   readonly #db: Db;
   readonly #maxRows: number;
   readonly #get;
+  readonly #has;
   readonly #touch;
   readonly #put;
   readonly #count;
@@ -28,6 +29,7 @@ export class ManifestStore {
     this.#get = db.prepare<[string], { digest: string; media_type: string; body: string }>(
       'SELECT digest, media_type, body FROM registry_manifests WHERE digest = ?',
     );
+    this.#has = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM registry_manifests WHERE digest = ?');
     this.#touch = db.prepare<[number, string]>('UPDATE registry_manifests SET used_at = ? WHERE digest = ?');
     this.#put = db.prepare<[string, string, string, number, number]>(
       `INSERT INTO registry_manifests (digest, media_type, body, fetched_at, used_at) VALUES (?, ?, ?, ?, ?)
@@ -37,6 +39,10 @@ export class ManifestStore {
     this.#prune = db.prepare<[number]>(
       'DELETE FROM registry_manifests WHERE digest IN (SELECT digest FROM registry_manifests ORDER BY used_at ASC LIMIT ?)',
     );
+  }
+
+  has(digest: string): boolean {
+    return this.#has.get(digest) !== undefined;
   }
 
   get(digest: string, now: number): StoredManifest | undefined {

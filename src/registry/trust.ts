@@ -4,7 +4,7 @@
  * cached). Pulls are spent only within the budget; what could not be fetched is reported as
  * unknown with the reason, never guessed.
  */
-import type { Clock } from '../core/clock.js';
+import { formatAge, systemClock, type Clock } from '../core/clock.js';
 import { UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Db } from '../store/db.js';
@@ -18,10 +18,19 @@ const DEFAULT_CONCURRENCY = 4;
 export class TrustService implements TrustLookup {
   readonly #client: RegistryClient;
   readonly #concurrency: number;
+  readonly #clock: Clock;
 
-  constructor(client: RegistryClient, opts: { concurrency?: number } = {}) {
+  constructor(client: RegistryClient, opts: { concurrency?: number; clock?: Clock } = {}) {
     this.#client = client;
+    this.#clock = opts.clock ?? systemClock;
     this.#concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
+  }
+
+  details(): string[] {
+    const budget = this.#client.budget();
+    if (budget.blockedUntil) return [`registry: pulls paused for ${formatAge(budget.blockedUntil - this.#clock.now())} after a 429 (TOOMANYREQUESTS)`];
+    if (budget.remaining === undefined) return [];
+    return [`registry: ${budget.remaining}${budget.limit !== undefined ? `/${budget.limit}` : ''} pulls left in Docker Hub's window (the last ${budget.remaining - (budget.available ?? 0)} are kept back)`];
   }
 
   async lookup(image: string, tag: string): Promise<TrustReport | null> {
@@ -86,5 +95,5 @@ export function trustFromConfig(
     log: deps.log,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
-  return new TrustService(client);
+  return new TrustService(client, { clock: deps.clock });
 }

@@ -24,4 +24,6 @@ export interface TrustReport {
 export interface TrustLookup {
   /** null: the registry has no such tag. Throws UpstreamError (with a userMessage) when the registry fails. */
   lookup(image: string, tag: string): Promise<TrustReport | null>;
+  /** Lines for `status`: the pull budget as the registry last reported it. */
+  details?(): readonly string[];
 }

@@ -130,11 +130,14 @@ export interface BotOptions {
   readonly freeform?: readonly FreeformHandler[];
   /** Docker Hub base URL (a local fake); the default would reach the internet. */
   readonly hubUrl?: string;
+  /** More settings, by config key (`registry: {...}`), for commands that reach other services. */
+  readonly config?: Record<string, unknown>;
 }
 
 export async function startBot(o: BotOptions): Promise<BotHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'doibot-ircapp-'));
   const config = configSchema.parse({
+    ...o.config,
     db: join(dir, 'bot.sqlite3'),
     allowInsecure: true,
     access: o.access ?? {},

@@ -153,6 +153,7 @@ describe('trust against the fake registry', () => {
     const again = await spent(() => ask('trust python:3.13-trixie'));
     expect({ head: again.head, get: again.get, token: again.token }).toEqual({ head: 1, get: 0, token: 0 });
     expect(again.result[0]).toContain('SBOM+provenance on 8/8 platforms');
+    expect((await ask('status')).join('\n')).toContain("registry: 100/100 pulls left in Docker Hub's window (the last 2 are kept back)");
 
     const restarted = newApp();
     await restarted.app.start();
@@ -182,6 +183,7 @@ describe('trust against the fake registry', () => {
     // A refused HEAD leaves nothing to say but that.
     registry.fail429(1, { method: 'HEAD' });
     expect(await ask('trust python:3.12')).toEqual(['Docker Hub refused: too many requests (TOOMANYREQUESTS)']);
+    expect((await ask('status')).join('\n')).toMatch(/registry: pulls paused for \d+m after a 429 \(TOOMANYREQUESTS\)/);
   });
 });
 
