@@ -23,7 +23,7 @@ function stateText(pr: PrDetail, now: number): string {
   return pr.isDraft ? 'open, draft' : 'open';
 }
 
-export function checksText(pr: PrDetail): string {
+export function checksText(pr: Pick<PrDetail, 'checks' | 'failingChecks'>): string {
   switch (pr.checks) {
     case 'SUCCESS':
       return 'checks passing';

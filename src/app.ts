@@ -21,6 +21,7 @@ import { HubClient } from './hub/client.js';
 import type { HubLookup } from './hub/types.js';
 import { NotifyService } from './notify/service.js';
 import { PrService, type PrGraphQL } from './prs/service.js';
+import { ProposalService } from './proposals/service.js';
 import { FeedbackAnswers } from './feedback/answers.js';
 import { FeedbackService, type FeedbackTuning } from './feedback/service.js';
 import { FeedbackStore } from './feedback/store.js';
@@ -153,6 +154,13 @@ export function createApp(deps: AppDeps): App {
     hub,
     catalog: () => catalog.get(),
   });
+  const proposals = new ProposalService({
+    repo: config.github.officialImagesRepo,
+    pollSeconds: config.github.pollSeconds,
+    clock,
+    log: log.child({ component: 'proposals' }),
+    ...(github ? { graphql: github } : {}),
+  });
   const notify = new NotifyService({
     db: deps.db,
     outbox: announcements.pipeline.outbox,
@@ -208,6 +216,7 @@ export function createApp(deps: AppDeps): App {
     hub,
     announcements: announcements.service,
     prs,
+    proposals,
     notify,
     feedback,
     trust,

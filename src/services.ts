@@ -10,6 +10,8 @@ import type { CannedAnswer } from './feedback/answers.js';
 import type { HubLookup } from './hub/types.js';
 import type { TrustLookup } from './registry/types.js';
 import type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer } from './prs/types.js';
+import type { Proposal } from './proposals/pure.js';
+import type { ProposalListing } from './proposals/service.js';
 
 export interface DataSourceInfo {
   readonly name: string;
@@ -77,6 +79,8 @@ export interface CommandServices {
   readonly hub?: HubLookup;
   /** Official-images PRs and the release pipeline (`pr`, `prs`, `queue`, `when`). */
   readonly prs?: PrLookup;
+  /** Open new-image proposals (`proposals`). */
+  readonly proposals?: ProposalLookup;
   /** One-shot private notifications (`notify ...`). */
   readonly notify?: NotifyLookup;
   /** Feedback routing and filing (`feedback`, `confirm`, `cancel`). */
@@ -97,6 +101,15 @@ export interface PrLookup {
   open(image?: string): Promise<PrListing>;
   queue(): Promise<QueueInfo>;
   when(image: string, version: string): Promise<WhenAnswer>;
+}
+
+export type { Proposal, ProposalListing };
+
+export interface ProposalLookup {
+  /** "docker-library/official-images" */
+  readonly repo: string;
+  list(): Promise<ProposalListing>;
+  find(name: string): Promise<{ proposal: Proposal | undefined; listing: ProposalListing }>;
 }
 
 export interface NotifyLookup {

@@ -39,7 +39,7 @@ export const PR_POLL_FIELDS = /* GraphQL */ `
         }
       }
     }
-    files(first: 100) { nodes { path } }
+    files(first: 100) { nodes { path changeType } }
   }
 `;
 
@@ -140,7 +140,7 @@ export const prNodeWire = z.object({
         .nullish(),
     })
     .nullish(),
-  files: z.object({ nodes: z.array(z.object({ path: z.string() }).nullable()).nullish() }).nullish(),
+  files: z.object({ nodes: z.array(z.object({ path: z.string(), changeType: z.string().nullish() }).nullable()).nullish() }).nullish(),
 });
 
 export const pollResponseWire = z.object({

@@ -34,11 +34,18 @@ export function imageMatches(spec: SubscriptionSpec, image: string): boolean {
 }
 
 /**
+ * The image selector for proposals: PRs official-images' labeller marks `new-image` (they add
+ * a library/ file). No official image has this name; `subscribe new-image pr.*` follows them.
+ */
+export const NEW_IMAGE_SELECTOR = 'new-image';
+
+/**
  * Does this subscription want this event? A PR that touches no library file (README fixes,
  * test changes) matches only subscriptions that take every image ("*").
  */
 export function subscriptionMatches(spec: SubscriptionSpec, event: DomainEvent): boolean {
   if (!kindMatches(spec, event.kind)) return false;
+  if (event.kind !== 'image.published' && event.pr.labels.includes(NEW_IMAGE_SELECTOR) && spec.images.some((i) => i.toLowerCase() === NEW_IMAGE_SELECTOR)) return true;
   const images = imagesOf(event);
   if (images.length === 0) return spec.images.includes('*');
   return images.some((i) => imageMatches(spec, i));

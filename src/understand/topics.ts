@@ -35,7 +35,7 @@ export const TOPIC_RULES: readonly TopicRule[] = [
   },
   {
     intent: 'proposals',
-    pattern: /\b(new|add|submit|propose|get|make)\b.*\b(an? |my |our )?(new )?official images?\b|\bbecome an? official\b|\bproposals?\b|\bnew image request\b/,
+    pattern: /\b(new|add|submit|propose|get|make)\b.*\b(an? |my |our )?(new )?official images?\b|\bbecome an? official\b|\bproposals?\b|\bnew image request\b|\bnew[- ]images?\b.*\bpropos(ed|als?)\b|\bpropos(ed|als?)\b.*\bnew[- ]images?\b/,
     onlyWithoutImage: true,
   },
   {

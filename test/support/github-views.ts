@@ -41,9 +41,7 @@ interface PageArgs {
 
 const WEB = 'https://github.com';
 
-export function encodeCursor(index: number): string {
-  return Buffer.from(`cursor:v2:${index}`).toString('base64');
-}
+export function encodeCursor(index: number): string { return Buffer.from(`cursor:v2:${index}`).toString('base64'); }
 
 function decodeCursor(cursor: string, argName: string): number {
   const m = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
@@ -393,6 +391,7 @@ export class ViewBuilder {
           author: () => actorView(c.author),
           body: c.body,
           bodyText: c.body,
+          authorAssociation: c.authorAssociation,
           createdAt: c.createdAt,
           updatedAt: c.createdAt,
           isMinimized: c.isMinimized,
@@ -448,6 +447,7 @@ export class ViewBuilder {
       fullDatabaseId: String(r.databaseId),
       author: () => actorView(r.author),
       state: r.state,
+      authorAssociation: r.authorAssociation,
       body: r.body,
       bodyText: r.body,
       submittedAt: r.submittedAt,

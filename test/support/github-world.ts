@@ -34,11 +34,7 @@ export interface WorldCommit {
   root?: TreeNode;
 }
 
-export interface WorldLabel {
-  readonly id: string;
-  readonly name: string;
-  readonly color: string;
-}
+export interface WorldLabel { readonly id: string; readonly name: string; readonly color: string }
 
 export interface WorldIssue {
   readonly kind: 'issue';
@@ -80,6 +76,8 @@ export interface WorldReview {
   readonly state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
   readonly body: string;
   readonly submittedAt: string;
+  /** GitHub's CommentAuthorAssociation: MEMBER / OWNER / COLLABORATOR speak for the repo. */
+  readonly authorAssociation: Association;
   readonly commitOid: string;
 }
 
@@ -90,7 +88,10 @@ export interface WorldComment {
   readonly body: string;
   readonly createdAt: string;
   isMinimized: boolean;
+  readonly authorAssociation: Association;
 }
+
+export type Association = 'MEMBER' | 'OWNER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'FIRST_TIMER' | 'FIRST_TIME_CONTRIBUTOR' | 'MANNEQUIN' | 'NONE';
 
 export interface WorldChangedFile {
   readonly path: string;
@@ -187,13 +188,9 @@ export class GitHubWorld {
     this.#now = opts.now ?? Date.now;
   }
 
-  now(): string {
-    return isoSeconds(this.#now());
-  }
+  now(): string { return isoSeconds(this.#now()); }
 
-  nowMs(): number {
-    return this.#now();
-  }
+  nowMs(): number { return this.#now(); }
 
   // ---- repositories and files ----
 
@@ -355,7 +352,7 @@ export class GitHubWorld {
   }
 
   /** A review on the current head commit; returns the review's databaseId. */
-  review(ref: PrRef, review: { author: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; body?: string }): number {
+  review(ref: PrRef, review: { author: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; body?: string; association?: Association }): number {
     const pr = this.pr(ref);
     const databaseId = 1_500_000_000 + this.#seq++;
     pr.reviews.push({
@@ -366,6 +363,7 @@ export class GitHubWorld {
       body: review.body ?? '',
       submittedAt: this.now(),
       commitOid: headOf(pr).oid,
+      authorAssociation: review.association ?? 'NONE',
     });
     this.#touch(pr);
     return databaseId;
@@ -426,10 +424,11 @@ export class GitHubWorld {
     this.#touch(pr);
   }
 
-  comment(ref: PrRef, comment: { author: string; body: string }): void {
+  comment(ref: PrRef, comment: { author: string; body: string; association?: Association }): void {
     const pr = this.pr(ref);
     const databaseId = 2_000_000_000 + this.#seq++;
-    pr.comments.push({ id: nodeId('IC_kwDO', String(databaseId)), databaseId, author: comment.author, body: comment.body, createdAt: this.now(), isMinimized: false });
+    const authorAssociation = comment.association ?? 'NONE';
+    pr.comments.push({ id: nodeId('IC_kwDO', String(databaseId)), databaseId, author: comment.author, body: comment.body, createdAt: this.now(), isMinimized: false, authorAssociation });
     this.#touch(pr);
   }
 

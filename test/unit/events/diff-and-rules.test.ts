@@ -58,6 +58,11 @@ describe('subscription rules', () => {
       opened,
     );
     expect(rule?.id).toBe(2);
+    // `new-image` follows proposals (the labeller's new-image PRs), whatever image they add.
+    const proposal = diffPr(undefined, pr({ labels: ['new-image', 'library/foo'], images: ['foo'], libraryFiles: ['library/foo'] }), { baselineAt: BASE })[0]!;
+    expect(subscriptionMatches({ images: ['new-image'], events: ['pr.*'], mode: 'every' }, proposal)).toBe(true);
+    expect(subscriptionMatches({ images: ['new-image'], events: ['pr.*'], mode: 'every' }, opened)).toBe(false);
+    expect(subscriptionMatches({ images: ['New-Image'], events: ['pr.merged'], mode: 'every' }, proposal)).toBe(false);
     expect(specKey({ images: ['Python', 'node'], events: ['pr.*'], mode: 'every' })).toBe(specKey({ images: ['node', 'python'], events: ['pr.*'], mode: 'every' }));
   });
 });
