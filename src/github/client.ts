@@ -305,3 +305,9 @@ function responseHeaders(err: unknown): Headers | undefined {
   for (const [k, v] of Object.entries(raw)) if (v !== undefined) h.set(k, String(v));
   return h;
 }
+
+/** "owner/name" -> its parts, as GraphQL's repository(owner:, name:) takes them. */
+export function splitRepo(repo: string): { owner: string; name: string } {
+  const [owner = '', name = ''] = repo.split('/');
+  return { owner, name };
+}

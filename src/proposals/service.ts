@@ -6,6 +6,7 @@
 import type { Clock } from '../core/clock.js';
 import { UpstreamError, UserError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { splitRepo } from '../github/client.js';
 import type { PrGraphQL } from '../prs/service.js';
 import { LABELED_FIRST, PROPOSALS_QUERY, RECENT_FIRST, proposalsResponseWire } from './queries.js';
 import { NEW_IMAGE_LABEL, isProposal, toProposal, type Proposal } from './pure.js';
@@ -38,15 +39,10 @@ const COMMAND_RESERVE = 20;
 
 export class ProposalService {
   readonly #o: ProposalServiceOptions;
-  readonly #owner: string;
-  readonly #name: string;
   readonly #cache = new Map<string, { at: number; listing: Promise<ProposalListing> }>();
 
   constructor(opts: ProposalServiceOptions) {
     this.#o = opts;
-    const [owner = '', name = ''] = opts.repo.split('/');
-    this.#owner = owner;
-    this.#name = name;
   }
 
   get repo(): string {
@@ -93,7 +89,7 @@ export class ProposalService {
     let data;
     try {
       data = proposalsResponseWire.parse(
-        await gql.query<unknown>(PROPOSALS_QUERY, { owner: this.#owner, name: this.#name, labeled, first: LABELED_FIRST, recent: RECENT_FIRST }, { minRemaining: COMMAND_RESERVE }),
+        await gql.query<unknown>(PROPOSALS_QUERY, { ...splitRepo(this.#o.repo), labeled, first: LABELED_FIRST, recent: RECENT_FIRST }, { minRemaining: COMMAND_RESERVE }),
       );
     } catch (err) {
       this.#o.log.warn({ error: errorMessage(err) }, 'proposals query failed');
