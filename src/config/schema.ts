@@ -40,8 +40,8 @@ const ircChannel = z.strictObject({
 /** Names no admin contact, so it falls short of Libera.Chat's bot policy: startup warns while it is in use. */
 export const DEFAULT_IRC_REALNAME = 'doi-bot, Docker Official Images helper (admin: see #docker-library)';
 
-/** The one schema: every setting, with defaults. `Config` is inferred from it. */
-export const configSchema = z.strictObject({
+/** Every setting, with defaults; `configSchema` adds the checks that span sections. */
+const settings = z.strictObject({
   /** Lets secrets travel in cleartext (SASL PLAIN without TLS, ...): trusted local networks and tests only. */
   allowInsecure: z.boolean().default(false),
   db: z.string().min(1).default('./data/doi-bot.sqlite3'),
@@ -140,6 +140,27 @@ export const configSchema = z.strictObject({
     .optional(),
   subscriptions: z.array(subscriptionSeed).default([]),
 });
+
+/** The one schema. `Config` is inferred from it. */
+export const configSchema = settings.superRefine((c, ctx) => {
+  if (c.allowInsecure) return;
+  for (const t of cleartextSecretTargets(c)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: t.path,
+      message: `would send ${t.secret} in cleartext to ${t.url}: use https://, or set DOIBOT_ALLOW_INSECURE=true (allowInsecure: true) for a local test server`,
+    });
+  }
+});
+
+/** Endpoints configured with http:// that a secret would be sent to. */
+function cleartextSecretTargets(c: z.infer<typeof settings>): Array<{ path: string[]; url: string; secret: string }> {
+  const out: Array<{ path: string[]; url: string; secret: string }> = [];
+  const cleartext = (url: string) => url.toLowerCase().startsWith('http:');
+  if (c.github.token !== undefined && cleartext(c.github.graphqlUrl)) out.push({ path: ['github', 'graphqlUrl'], url: c.github.graphqlUrl, secret: 'GITHUB_TOKEN' });
+  if (c.slack?.apiUrl !== undefined && cleartext(c.slack.apiUrl)) out.push({ path: ['slack', 'apiUrl'], url: c.slack.apiUrl, secret: 'the Slack tokens' });
+  return out;
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type IrcConfig = NonNullable<Config['irc']>;

@@ -18,7 +18,7 @@ export interface DemoFakes {
   readonly hub: FakeHub;
   readonly token: string;
   /** Lines for a shell or .env file pointing the bot at these fakes. */
-  readonly env: Record<'GITHUB_TOKEN' | 'GITHUB_GRAPHQL_URL' | 'DOCKER_HUB_URL', string>;
+  readonly env: Record<'GITHUB_TOKEN' | 'GITHUB_GRAPHQL_URL' | 'DOCKER_HUB_URL' | 'DOIBOT_ALLOW_INSECURE', string>;
   readonly hubTags: number;
   close(): Promise<void>;
 }
@@ -41,7 +41,8 @@ export async function startDemoFakes(opts: { snapshotDir: string; githubPort?: n
       hub: started,
       token,
       hubTags,
-      env: { GITHUB_TOKEN: token, GITHUB_GRAPHQL_URL: github.url, DOCKER_HUB_URL: started.url },
+      // The fakes speak plain http on 127.0.0.1; the bot refuses to send a token there without this.
+      env: { GITHUB_TOKEN: token, GITHUB_GRAPHQL_URL: github.url, DOCKER_HUB_URL: started.url, DOIBOT_ALLOW_INSECURE: 'true' },
       async close() {
         await Promise.all([github.close(), started.close()]);
       },

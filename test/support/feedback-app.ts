@@ -59,7 +59,7 @@ export async function startFeedbackApp(opts: {
   const log = silentLogger();
   const config = configSchema.parse({
     db: opts.dbFile,
-    ...(opts.gh ? { github: { token: 'ghp_feedbacktest', graphqlUrl: opts.gh.url, pollSeconds: 3600 } } : {}),
+    ...(opts.gh ? { allowInsecure: true, github: { token: 'ghp_feedbacktest', graphqlUrl: opts.gh.url, pollSeconds: 3600 } } : {}),
     hub: { url: opts.hub?.url ?? 'http://127.0.0.1:9/', pollSeconds: 3600 },
     access: { admins: opts.admins ?? ['irc:root'] },
     limits: { userCommandsPerMinute: 1000, ...opts.limits },

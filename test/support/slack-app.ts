@@ -103,6 +103,8 @@ export async function startSlackBot(o: SlackBotOptions): Promise<SlackBot> {
   const dir = mkdtempSync(join(tmpdir(), 'doibot-slackapp-'));
   const config = configSchema.parse({
     db: join(dir, 'bot.sqlite3'),
+    // The fake Slack listens on http://127.0.0.1.
+    allowInsecure: true,
     access: o.access ?? {},
     http: mode === 'http' ? { port: 0, host: '127.0.0.1' } : {},
     slack: {

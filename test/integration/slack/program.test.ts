@@ -22,6 +22,7 @@ it('the real program connects to Slack from env, answers a mention, keeps tokens
       SLACK_BOT_TOKEN: 'xoxb-program-secret-token',
       SLACK_APP_TOKEN: 'xapp-program-secret-token',
       SLACK_API_URL: fake.apiUrl,
+      DOIBOT_ALLOW_INSECURE: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

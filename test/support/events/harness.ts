@@ -94,6 +94,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   migrate(db, readMigrations(join(projectRoot(), 'migrations')));
   const config = configSchema.parse({
     db: join(dir, 'bot.sqlite3'),
+    allowInsecure: true,
     github: { token: 'ghp_test', graphqlUrl: gh.url, pollSeconds: 3600 },
     hub: { url: hub.url, pollSeconds: 3600 },
     access: { admins: [], maintainers: [], ...opts.access },

@@ -60,6 +60,7 @@ async function build(dir: string, gh: FakeGitHub, hub: FakeHub, opts: PrHarnessO
   migrate(db, readMigrations(join(projectRoot(), 'migrations')));
   const config = configSchema.parse({
     db: file,
+    allowInsecure: true,
     github: { token: 'ghp_test', graphqlUrl: gh.url, pollSeconds: 3600 },
     hub: { url: hub.url, pollSeconds: 3600 },
   });

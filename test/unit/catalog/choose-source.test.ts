@@ -9,7 +9,7 @@ const log = silentLogger();
 
 describe('chooseCatalogSource', () => {
   it('uses GitHub when a token is set, naming the repos and the endpoint host', () => {
-    const config = configSchema.parse({ github: { token: 'ghp_x', graphqlUrl: 'http://127.0.0.1:9/graphql', officialImagesRepo: 'me/oi' }, catalog: { libraryDir: '/tmp/x' } });
+    const config = configSchema.parse({ allowInsecure: true, github: { token: 'ghp_x', graphqlUrl: 'http://127.0.0.1:9/graphql', officialImagesRepo: 'me/oi' }, catalog: { libraryDir: '/tmp/x' } });
     const source = chooseCatalogSource(config, { log });
     expect(source).toBeInstanceOf(GitHubCatalogSource);
     expect(source.name).toBe('github');

@@ -92,6 +92,21 @@ describe('config', () => {
     expect(ok.config.subscriptions[0]!.images).toEqual(['*node']);
   });
 
+  it('refuses to send tokens to http:// endpoints unless DOIBOT_ALLOW_INSECURE is set', () => {
+    const env = { GITHUB_TOKEN: 'ghp_secret_value', GITHUB_GRAPHQL_URL: 'http://gh.test/graphql', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_API_URL: 'http://slack.test/api/' };
+    const text = problems(() => loadConfig({ env, argv: [], readFile: files({}) })).join('\n');
+    expect(text).toMatch(/GITHUB_GRAPHQL_URL \(github\.graphqlUrl\): would send GITHUB_TOKEN in cleartext to http:\/\/gh\.test\/graphql: use https:\/\/, or set DOIBOT_ALLOW_INSECURE=true/);
+    expect(text).toMatch(/SLACK_API_URL \(slack\.apiUrl\): would send the Slack tokens in cleartext/);
+    expect(text).not.toContain('ghp_secret_value');
+    const yaml = 'github:\n  graphqlUrl: http://gh.test/graphql\n';
+    expect(problems(() => loadConfig({ env: { GITHUB_TOKEN: 'ghp_x' }, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': yaml }) })).join()).toMatch(/^github\.graphqlUrl: would send GITHUB_TOKEN/);
+    // No token, nothing to leak; https is always fine; the explicit setting lets a test server through.
+    expect(loadConfig({ env: { GITHUB_GRAPHQL_URL: 'http://gh.test/graphql' }, argv: [], readFile: files({}) }).config.allowInsecure).toBe(false);
+    expect(() => loadConfig({ env: { ...env, GITHUB_GRAPHQL_URL: 'https://gh.test/graphql', SLACK_API_URL: 'https://slack.test/api/' }, argv: [], readFile: files({}) })).not.toThrow();
+    expect(loadConfig({ env: { ...env, DOIBOT_ALLOW_INSECURE: 'true' }, argv: [], readFile: files({}) }).config.allowInsecure).toBe(true);
+    expect(loadConfig({ env: { GITHUB_TOKEN: 'ghp_x' }, argv: ['--config', 'c.yaml'], readFile: files({ 'c.yaml': `${yaml}allowInsecure: true\n` }) }).config.allowInsecure).toBe(true);
+  });
+
   it('refuses secrets in the file and reads *_FILE variants', () => {
     const issues = problems(() =>
       loadConfig({ env: { DOIBOT_CONFIG: 'c.yaml' }, argv: [], readFile: files({ 'c.yaml': 'github:\n  token: ghp_x\n' }) }),
