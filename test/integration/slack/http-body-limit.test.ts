@@ -40,6 +40,7 @@ beforeAll(async () => {
     SLACK_BOT_TOKEN: 'xoxb-test-bot-token',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.apiUrl,
+    DOIBOT_ALLOW_INSECURE: 'true',
   });
   const port = await bot.waitForOutput('the program to listen', (out) => listeningPorts(out).main);
   base = `http://127.0.0.1:${port}`;
