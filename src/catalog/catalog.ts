@@ -224,7 +224,7 @@ function closest(input: string, candidates: readonly string[], max: number): str
  * "python", not two), so the intended name wins over other names two edits away. Inputs are
  * capped so hostile input stays cheap.
  */
-export function typoDistance(a: string, b: string): number {
+export function typoDistance(a: string, b: string, max = Infinity): number {
   const x = a.slice(0, 64);
   const y = b.slice(0, 64);
   const rows: number[][] = [Array.from({ length: y.length + 1 }, (_, j) => j)];
@@ -236,6 +236,9 @@ export function typoDistance(a: string, b: string): number {
       if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
       row.push(d);
     }
+    // Two whole rows beyond `max` cannot come back under it: stop early (callers that only
+    // care about close words ask many of them).
+    if (i > 1 && Math.min(...row) > max && Math.min(...rows[i - 1]!) > max) return max + 1;
     rows.push(row);
   }
   return rows[x.length]![y.length]!;

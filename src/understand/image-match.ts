@@ -24,6 +24,8 @@ export interface ImageFound {
   readonly unknownImage?: string;
 }
 
+const REPLACEMENT_WORDS: ReadonlySet<string> = new Set(['alternative', 'alternatives', 'instead', 'successor', 'replacement', 'replacements']);
+
 /** Evidence ranks: a higher rank wins; ties go to the earlier word. */
 const RANK = { ref: 4, name: 3, typo: 2, generic: 1 } as const;
 
@@ -84,7 +86,7 @@ function imageNamed(catalog: CatalogView, text: string): string | undefined {
 
 /** A unique close image name for a word that is no everyday word: "pyhton", "postgress". */
 function typoOf(catalog: CatalogView, word: string): string | undefined {
-  if (word.length < 5 || COMMON_WORDS.has(word) || /[\d:/#]/.test(word)) return undefined;
+  if (word.length < 5 || COMMON_WORDS.has(word) || /[\d:/#']/.test(word)) return undefined;
   return uniqueClosest(word, catalog.names(), word.length >= 8 ? 2 : 1);
 }
 
@@ -107,6 +109,8 @@ function genericEvidence(words: readonly Word[], at: number): boolean {
   const next = words[at + 1]?.text;
   if (word === 'docker') return next === 'tags' || next === 'tag' || (prev === 'the' && next === 'image');
   if (next !== undefined && IMAGE_NOUNS.has(next)) return true;
+  // "the alternative to notary", "what to use instead of unit"
+  if (next === undefined && (prev === 'to' || prev === 'of' || prev === 'for') && REPLACEMENT_WORDS.has(words[at - 2]?.text ?? '')) return true;
   if (prev === undefined || !IMAGE_POINTERS.has(prev)) return false;
   return next === undefined || !COMPOUND_NEXT.has(next);
 }

@@ -18,7 +18,7 @@ export interface TopicRule {
 export const TOPIC_RULES: readonly TopicRule[] = [
   {
     intent: 'queue',
-    pattern: /\breview queue\b|^queue$|\bthe queue\b|\bwaiting (for|on) (a )?(review|maintainers?)\b|\bneeds? (a )?review\b|\bawaiting review\b|\bbacklog\b|\bunreviewed\b/,
+    pattern: /\breview queue\b|^queue$|\bthe queue\b|\bwait(s|ing)? (for|on) (a )?(review|maintainers?)\b|\bneeds? (a )?review\b|\bawaiting review\b|\bbacklog\b|\bunreviewed\b/,
   },
   { intent: 'prs', pattern: /\b(prs|pull requests)\b|\bpr (for|on|touching)\b/, keepsImage: true },
   {
@@ -46,7 +46,7 @@ export const TOPIC_RULES: readonly TopicRule[] = [
   },
   {
     intent: 'help',
-    pattern: /^(help|commands|usage)\b|\bwhat can you (do|answer|tell)\b|\bwhat do you (do|know)\b|\bhow do i use (you|this bot|the bot)\b|\bwho are you\b|\bwhat are you\b|\bhow does this bot work\b|\blist (of )?commands\b/,
+    pattern: /^(help|commands|usage)\b|\b(what|which) commands\b|\bcommands do you\b|\bwhat can you (do|answer|tell)\b|\bwhat do you (do|know)\b|\bhow do i use (you|this bot|the bot)\b|\bwho are you\b|\bwhat are you\b|\bhow does this bot work\b|\blist (of )?commands\b/,
     onlyWithoutImage: true,
   },
 ];

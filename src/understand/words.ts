@@ -42,7 +42,7 @@ export function questionWords(text: string, botNames: readonly string[] = [], is
 
 /** "avaliable" -> "available": one slip in a long keyword (two in a very long one). */
 function repairKeyword(word: string): string {
-  if (word.length < 5 || COMMON_WORDS.has(word) || /[\d:/#.]/.test(word)) return word;
+  if (word.length < 5 || COMMON_WORDS.has(word) || /[\d:/#.']/.test(word)) return word;
   return uniqueClosest(word, KEYWORDS, word.length >= 9 ? 2 : 1) ?? word;
 }
 
@@ -53,7 +53,7 @@ export function uniqueClosest(word: string, candidates: readonly string[], allow
   let tie = false;
   for (const candidate of candidates) {
     if (Math.abs(candidate.length - word.length) > allowed) continue;
-    const d = typoDistance(word, candidate);
+    const d = typoDistance(word, candidate, allowed);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
