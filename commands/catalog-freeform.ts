@@ -37,7 +37,7 @@ export const catalogQuestions: FreeformHandler = {
       case 'last-published':
         return lastPublished(ctx, await catalogOf(ctx), u.image, u.tag);
       case 'latest-version':
-        return latestVersionReply(ctx, u.image);
+        return latestVersionReply(ctx, u.image, u.filter);
       default:
         return undefined;
     }

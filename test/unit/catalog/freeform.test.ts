@@ -61,6 +61,7 @@ describe('catalog free-form questions pick the fitting command', () => {
   it('"what\'s the latest node?" names the version behind latest, shared latest tags too', async () => {
     expect(await answer("what's the latest node?")).toMatch(/^node:latest is node 26\.7\.0 \(also node:26, node:26\.7, /);
     expect(await answer('latest python version?')).toMatch(/^python:latest is python 3\.14\.7 /);
+    expect(await answer("what's the latest node alpine?")).toMatch(/^node:alpine is node 26\.7\.0 \(also node:alpine3\.24, node:26-alpine, /);
   });
 
   it('leaves alone what is not a catalog question', async () => {
