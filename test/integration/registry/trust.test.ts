@@ -108,6 +108,18 @@ describe('trust against the fake registry', () => {
     expect(retried.accept).toContain('application/vnd.docker.distribution.manifest.list.v2+json');
   });
 
+  it('the fake negotiates like Docker Hub: an index asked for without the index types is not found', async () => {
+    const scope = 'repository:library/python:pull';
+    const { token } = (await (await fetch(`${registry.url}/token?service=registry.docker.io&scope=${encodeURIComponent(scope)}`)).json()) as { token: string };
+    const get = (accept: string) => fetch(`${registry.url}/v2/library/python/manifests/3.13-trixie`, { headers: { authorization: `Bearer ${token}`, accept } });
+    const refused = await get('application/vnd.docker.distribution.manifest.v2+json');
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'OCI index found, but accept header does not support OCI indexes' }] });
+    const served = await get('application/vnd.oci.image.index.v1+json');
+    expect(served.headers.get('docker-content-digest')).toBe(registry.world.resolve('python', '3.13-trixie'));
+    expect(served.headers.get('ratelimit-remaining')).toMatch(/^\d+;w=21600$/);
+  });
+
   it('a multi-arch BuildKit image: signed or not with the DCT dates, SBOM+provenance per platform, inspect and pin', async () => {
     const { result: lines, head, get } = await spent(() => ask('trust python:3.13-trixie'));
     const digest = registry.world.resolve('python', '3.13-trixie')!;
