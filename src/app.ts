@@ -139,6 +139,7 @@ export function createApp(deps: AppDeps): App {
     ...(deps.http ? { http: deps.http } : {}),
     ...(deps.announcements ? { ...deps.announcements, hub: deps.announcements.hub ?? hub } : {}),
     onPollCost: (cost) => metrics.githubPollCost.observe(cost),
+    onWebhookOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
   });
   metrics.setOutboxDepth(() => announcements.pipeline.outbox.depthByChannel());
   metrics.setDeadLetters(() => announcements.pipeline.outbox.countByState('dead'));

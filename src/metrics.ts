@@ -31,6 +31,8 @@ export interface Metrics {
   readonly hubRateLimited: Counter;
   /** doibot_feedback_total{outcome}: filed | queued | failed | declined | routed-elsewhere. */
   readonly feedback: Counter<'outcome'>;
+  /** doibot_webhook_deliveries_total{outcome}: every POST to the GitHub webhook (WebhookOutcome). */
+  readonly webhookDeliveries: Counter<'outcome'>;
   /** Outbox rows not yet sent, per channel key; read at scrape time. */
   setOutboxDepth(provider: () => ReadonlyMap<string, number> | Readonly<Record<string, number>>): void;
   /** Dead-lettered outbox rows; read at scrape time. */
@@ -141,6 +143,12 @@ export function createMetrics(src: MetricsSources): Metrics {
     feedback: new Counter({
       name: 'doibot_feedback_total',
       help: 'Feedback reports by outcome (filed, queued, failed, declined, routed-elsewhere).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    webhookDeliveries: new Counter({
+      name: 'doibot_webhook_deliveries_total',
+      help: 'GitHub webhook requests by outcome (accepted, ignored, duplicate, replay, bad_signature, too_large, not_json, bad_headers).',
       labelNames: ['outcome'],
       registers,
     }),

@@ -21,7 +21,7 @@ import { GitHubPoller, type GraphQLClient } from './github-poller.js';
 import { EventPipeline } from './pipeline.js';
 import { PublishTracker } from './publish.js';
 import { RebuildWatcher, type RebuildWatcherOptions } from './rebuilds.js';
-import { registerGitHubWebhook } from './webhook.js';
+import { registerGitHubWebhook, type WebhookOutcome } from './webhook.js';
 
 export interface AnnouncementsDeps {
   readonly config: Config;
@@ -37,6 +37,8 @@ export interface AnnouncementsDeps {
   readonly hub?: HubLookup;
   /** Points each poll query cost, for metrics. */
   readonly onPollCost?: (cost: number) => void;
+  /** The fate of each GitHub webhook request, for metrics. */
+  readonly onWebhookOutcome?: (outcome: WebhookOutcome) => void;
   /** Overrides for tests and benchmarks. */
   readonly tuning?: {
     readonly outbox?: Partial<ConstructorParameters<typeof OutboxWorker>[0]>;
@@ -111,7 +113,14 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     : undefined;
 
   if (deps.http && config.http.webhookSecret && poller) {
-    registerGitHubWebhook(deps.http, { secret: config.http.webhookSecret, store: pipeline.events, clock, log, onChange: () => poller.pollNow() });
+    registerGitHubWebhook(deps.http, {
+      secret: config.http.webhookSecret,
+      store: pipeline.events,
+      clock,
+      log,
+      onChange: () => poller.pollNow(),
+      ...(deps.onWebhookOutcome ? { onOutcome: deps.onWebhookOutcome } : {}),
+    });
   }
 
   deps.status?.addSource(() => {

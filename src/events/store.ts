@@ -125,8 +125,18 @@ export class EventStore {
     }))();
   }
 
-  /** Webhook delivery ids: true the first time. */
-  markDelivery(id: string, event: string, now: number): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO webhook_deliveries(delivery_id, event, received_at) VALUES (?, ?, ?)').run(id, event, now).changes > 0;
+  /**
+   * A verified webhook delivery: 'new' the first time; 'duplicate' for a delivery id seen before
+   * (GitHub's redelivery); 'replay' for a body seen before under another id (a captured request
+   * sent again: the signature covers the body only, not the delivery id).
+   */
+  recordDelivery(id: string, event: string, bodySha256: string, now: number): 'new' | 'duplicate' | 'replay' {
+    return this.db.transaction(() => {
+      if (this.db.prepare('SELECT 1 FROM webhook_deliveries WHERE delivery_id = ?').get(id)) return 'duplicate' as const;
+      const inserted = this.db
+        .prepare('INSERT OR IGNORE INTO webhook_deliveries(delivery_id, event, received_at, body_sha256) VALUES (?, ?, ?, ?)')
+        .run(id, event, now, bodySha256).changes;
+      return inserted > 0 ? ('new' as const) : ('replay' as const);
+    })();
   }
 }

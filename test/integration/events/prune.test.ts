@@ -39,7 +39,7 @@ describe('pruning seen event ids and webhook delivery ids', () => {
     const n = gh.world.openPr({ title: 'Update python', files: ['library/python'] });
     await poller!.tick();
     await until(() => h!.irc.sent.length === 1, 'the announcement');
-    expect(pipeline.events.markDelivery('old-delivery', 'pull_request', clock.now())).toBe(true);
+    expect(pipeline.events.recordDelivery('old-delivery', 'pull_request', 'a'.repeat(64), clock.now())).toBe('new');
     expect(count('seen_events')).toBe(1);
 
     // 20 days on: a newer event and delivery.
@@ -47,7 +47,7 @@ describe('pruning seen event ids and webhook delivery ids', () => {
     gh.world.addLabel(n, 'library/python');
     await poller!.tick();
     await until(() => h!.irc.sent.length === 2, 'the label');
-    pipeline.events.markDelivery('new-delivery', 'pull_request', clock.now());
+    pipeline.events.recordDelivery('new-delivery', 'pull_request', 'b'.repeat(64), clock.now());
 
     // 31 days after the first: the periodic prune (6-hourly) removes only the old ids.
     clock.advance(11 * DAY);
