@@ -65,6 +65,7 @@ export const feedback = defineCommand({
   summary: 'Send a problem report to the right issue tracker (asks you to confirm first)',
   usage: `${USAGE}  (e.g. "feedback python:3.13 pip fails on arm64", "feedback docs nginx the example is wrong", "feedback process new image request: foo")`,
   access: 'anyone',
+  identity: true,
   // Each report costs a GitHub search; nobody needs to send two in ten seconds.
   cooldownMs: 10_000,
   timeoutMs: 20_000,
@@ -81,6 +82,7 @@ export const feedbackStatus = defineCommand({
   summary: 'Your feedback reports and what became of them',
   usage: 'feedback status',
   access: 'anyone',
+  identity: true,
   args: arg.none,
   async run(ctx) {
     return service(ctx).statusOf(ctx.message);
@@ -105,6 +107,7 @@ export const confirm = defineCommand({
   summary: 'File a feedback report you were shown',
   usage: 'confirm <code>',
   access: 'anyone',
+  identity: true,
   // Waits a few seconds for GitHub before answering "queued".
   timeoutMs: 20_000,
   args: code,
@@ -118,6 +121,7 @@ export const cancel = defineCommand({
   summary: 'Drop a feedback report before it is filed (admins: anyone\'s)',
   usage: 'cancel <code>',
   access: 'anyone',
+  identity: true,
   args: code,
   async run(ctx, [c]) {
     return service(ctx).cancel(ctx.message, c, ctx.level === 'admin');

@@ -54,6 +54,7 @@ export const notify = defineCommand({
   summary: 'A one-shot private message when an image:tag is published or a PR is merged/closed',
   usage: USAGE,
   access: 'anyone',
+  identity: true,
   args: z.array(z.string().max(300)).min(1).max(12),
   async run(ctx, words) {
     const n = notifyOf(ctx);

@@ -22,8 +22,13 @@ export interface InboundContext {
   readonly currentNick: string;
   /** account-tag is on: the tag (or its absence) is authoritative for every message. */
   readonly accountTagEnabled: boolean;
-  /** Account from extended-join/account-notify/WHOX; only used without account-tag. */
-  readonly trackedAccount: (nick: string) => string | null | undefined;
+  /**
+   * Without account-tag: the account vouched for right now (a watched channel member, see
+   * identity.ts), or undefined when only asking the server can tell.
+   */
+  readonly freshAccount: (nick: string) => string | null | undefined;
+  /** Asks the server now (WHOX); null when not logged in. */
+  readonly verifyAccount: (nick: string) => Promise<string | null>;
   readonly channelPrefixes: string;
   readonly now: number;
   readonly fallbackId: string;
@@ -62,8 +67,15 @@ export function toInbound(ev: PrivmsgLike, ctx: InboundContext): InboundMessage 
     return null;
   }
 
-  const account = ctx.accountTagEnabled ? normaliseAccount(ev.account ?? tagString(ev.tags?.account)) : ctx.trackedAccount(ev.nick) ?? null;
-  const author: UserRef = account ? { platform: 'irc', id: ev.nick, name: ev.nick, account } : { platform: 'irc', id: ev.nick, name: ev.nick };
+  const known = ctx.accountTagEnabled ? normaliseAccount(ev.account ?? tagString(ev.tags?.account)) : ctx.freshAccount(ev.nick);
+  const anonymous: UserRef = { platform: 'irc', id: ev.nick, name: ev.nick };
+  const author: UserRef = known ? { ...anonymous, account: known } : anonymous;
+  const nick = ev.nick;
+  // Unknown is not "not logged in": commands that need the identity ask the server first.
+  const verify = known === undefined ? { verifyAuthor: async (): Promise<UserRef> => {
+    const account = await ctx.verifyAccount(nick);
+    return account ? { ...anonymous, account } : anonymous;
+  } } : {};
   const channelId = isChannel ? ev.target : ev.nick;
   const msgid = tagString(ev.tags?.msgid);
   return {
@@ -74,6 +86,7 @@ export function toInbound(ev: PrivmsgLike, ctx: InboundContext): InboundMessage 
     isDirect,
     addressed,
     receivedAt: new Date(typeof ev.time === 'number' && Number.isFinite(ev.time) ? ev.time : ctx.now),
+    ...verify,
   };
 }
 

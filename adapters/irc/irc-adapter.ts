@@ -1,11 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import ircFramework, { type Client, type RawMessage } from 'irc-framework';
-import type { AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, SendResult } from '../../src/core/chat.js';
+import { accountOfTarget, type AdapterStatus, type ChatAdapter, type InboundMessage, type OutboundMessage, type SendResult } from '../../src/core/chat.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { ConfigError, errorMessage, UpstreamError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
-import { AccountTracker, ircLower } from './accounts.js';
+import { ircLower } from './accounts.js';
+import { followMembership, IrcIdentity } from './identity.js';
 import { isMoreRequest, toInbound, type PrivmsgLike } from './inbound.js';
 import { DEFAULT_MAX_PER_TARGET, DroppedError, Pacer, QueueFullError } from './pacing.js';
 import { renderRichText, stripUnsafe } from './render.js';
@@ -99,7 +100,7 @@ export class IrcAdapter implements ChatAdapter {
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #pacer: Pacer;
-  readonly #accounts = new AccountTracker();
+  readonly #identity: IrcIdentity;
   readonly #asker = new AsyncLocalStorage<{ nick: string }>();
   readonly #problems = new Map<string, string>();
   readonly #joined = new Map<string, string>();
@@ -137,6 +138,7 @@ export class IrcAdapter implements ChatAdapter {
     if (this.#s.saslPassword && !this.#s.tls && !opts.clientCertificate && !opts.allowInsecure) {
       throw new ConfigError(['IRC_SASL_PASSWORD: refusing SASL PLAIN without TLS (the password would travel in cleartext); set IRC_TLS=true or DOIBOT_ALLOW_INSECURE=true']);
     }
+    this.#identity = new IrcIdentity({ now: () => this.#clock.now(), send: (line) => this.#control(line) });
     this.#pacer = new Pacer({
       burst: this.#s.burst,
       intervalMs: this.#s.lineIntervalMs,
@@ -212,7 +214,7 @@ export class IrcAdapter implements ChatAdapter {
 
   async send(msg: OutboundMessage): Promise<SendResult> {
     if (this.#state === 'stopped') throw new UpstreamError('irc.stopped', 'IRC adapter stopped', { retryable: false });
-    const target = msg.channel.startsWith('irc:') ? msg.channel.slice(4) : '';
+    const target = await this.#resolveTarget(msg.channel.startsWith('irc:') ? msg.channel.slice(4) : '');
     if (!/^[^\s,\u0000-\u001f:]{1,200}$/u.test(target) || target.startsWith('*')) {
       throw new UpstreamError('irc.bad-target', `not an IRC channel or nick: ${JSON.stringify(msg.channel)}`, { retryable: false });
     }
@@ -236,6 +238,17 @@ export class IrcAdapter implements ChatAdapter {
   }
 
   // ---- outbound -------------------------------------------------------------------------------
+
+  /** "account:alice" (a private message for a person) -> the nick logged in as alice right now. */
+  async #resolveTarget(target: string): Promise<string> {
+    const account = accountOfTarget(target);
+    if (account === undefined) return target;
+    const nick = this.#state === 'registered' ? await this.#identity.nickOf(account) : undefined;
+    if (nick === undefined) {
+      throw new UpstreamError('irc.recipient-away', `nobody is logged in as ${account} right now`, { retryable: true, retryAfterMs: 5 * 60_000 });
+    }
+    return nick;
+  }
 
   #toTextLines(msg: OutboundMessage, target: string): string[] {
     const nickForBudget = 'x'.repeat(Math.max(this.nick.length, this.#s.nick.length) + 3);
@@ -286,7 +299,7 @@ export class IrcAdapter implements ChatAdapter {
     this.#loggedInAs = undefined;
     this.#altIndex = 0;
     this.#joined.clear();
-    this.#accounts.clear();
+    this.#identity.reset();
     const s = this.#s;
     const client = new ircFramework.Client();
     this.#client = client;
@@ -359,36 +372,31 @@ export class IrcAdapter implements ChatAdapter {
         this.#refused.delete(ircLower(ev.channel));
         this.#problems.delete(`join:${ircLower(ev.channel)}`);
         this.#log.info({ channel: ev.channel }, 'irc joined');
-        if (!client.network.cap.isEnabled('account-tag')) this.#whoChannel(client, ev.channel);
         this.#checkReady();
-      } else if (client.network.cap.isEnabled('extended-join')) {
-        this.#accounts.set(ev.nick, ev.account);
       }
     });
     client.on('part', (ev) => {
       if (this.#isMe(ev.nick)) this.#joined.delete(ircLower(ev.channel));
-      else this.#accounts.forget(ev.nick);
     });
     client.on('kick', (ev) => {
       if (this.#isMe(ev.kicked)) {
         this.#joined.delete(ircLower(ev.channel));
         this.#problems.set(`join:${ircLower(ev.channel)}`, `${ev.channel}: kicked by ${safe(ev.nick)} (${safe(ev.message)})`);
         this.#log.warn({ channel: ev.channel, by: ev.nick }, 'irc kicked; not rejoining until reconnect');
-      } else this.#accounts.forget(ev.kicked);
+      }
     });
-    client.on('quit', (ev) => this.#accounts.forget(ev.nick));
+    followMembership(client, this.#identity, (nick) => this.#isMe(nick));
     client.on('nick', (ev) => {
-      this.#accounts.rename(ev.nick, ev.new_nick);
       // The library updates its own nick only after this event, so `ev.nick` is still "me" here.
       if (this.#isMe(ev.nick) && ircLower(ev.new_nick) === ircLower(this.#s.nick)) this.#nickRecovered();
     });
-    client.on('account', (ev) => this.#accounts.set(ev.nick, ev.account));
     client.on('invite', (ev) => this.#onInvite(ev.nick, ev.invited, ev.channel));
   }
 
   /** Returns false to swallow the line (the library must not act on it). */
   #onRaw(client: Client, command: string, m: RawMessage): boolean {
     const p = m.params;
+    if (this.#identity.onReply(command, p)) return false;
     if (command === 'CAP' && p[1] === 'LS') {
       for (const cap of (p[p.length - 1] ?? '').split(' ')) if (cap) this.#capLs.add(cap.split('=')[0]!);
       if (p[2] !== '*' && this.#saslRequired && !this.#capLs.has('sasl')) {
@@ -590,18 +598,17 @@ export class IrcAdapter implements ChatAdapter {
     // One sender's commands are answered in the order sent; different senders do not wait.
     chain.tail = chain.tail.then(async () => {
       try {
-        if (!accountTag && this.#accounts.get(ev.nick) === undefined && this.#looksAddressed(ev)) {
-          await this.#whoNick(client, ev.nick);
-        }
         const msg = toInbound(ev, {
           currentNick: this.nick,
           accountTagEnabled: accountTag,
-          trackedAccount: (n) => this.#accounts.get(n),
+          freshAccount: (n) => this.#identity.fresh(n),
+          verifyAccount: (n) => this.#identity.verify(n),
           channelPrefixes: channelPrefixes(client),
           now: this.#clock.now(),
           fallbackId: `irc-in-${++this.#seq}`,
         });
         if (!msg) return;
+        if (msg.author.account) this.#identity.noteVerified(msg.author.id, msg.author.account);
         if (isMoreRequest(msg)) {
           await this.#sendMore(msg);
           return;
@@ -614,11 +621,6 @@ export class IrcAdapter implements ChatAdapter {
         if (chain.pending === 0 && this.#chains.get(senderKey) === chain) this.#chains.delete(senderKey);
       }
     });
-  }
-
-  #looksAddressed(ev: PrivmsgLike): boolean {
-    const t = ev.message.trimStart();
-    return t.startsWith('!') || !this.#isChannel(ev.target) || ircLower(t).startsWith(ircLower(this.nick));
   }
 
   async #sendMore(msg: InboundMessage): Promise<void> {
@@ -665,26 +667,6 @@ export class IrcAdapter implements ChatAdapter {
     this.#ctcpAnswered.set(key, now);
     const answer = type === 'VERSION' ? `VERSION doi-bot ${stripUnsafe(this.#o.version)}` : `PING ${stripUnsafe(message.slice(5)).slice(0, 64)}`.trimEnd();
     this.#control(`NOTICE ${nick} :\u0001${answer}\u0001`);
-  }
-
-  // ---- accounts via WHOX (only when the server does not send account tags) ------------------
-
-  #whoChannel(client: Client, channel: string): void {
-    client.who(channel, (ev) => {
-      for (const u of ev.users) this.#accounts.set(u.nick, u.account ?? null);
-    });
-  }
-
-  #whoNick(client: Client, nick: string): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 5000);
-      client.who(nick, (ev) => {
-        const u = ev.users.find((x) => ircLower(x.nick) === ircLower(nick));
-        this.#accounts.set(nick, u?.account ?? null);
-        clearTimeout(timer);
-        resolve();
-      });
-    });
   }
 
   // ---- helpers --------------------------------------------------------------------------------

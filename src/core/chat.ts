@@ -37,6 +37,12 @@ export interface InboundMessage {
   readonly receivedAt: Date;
   /** Platform link to the message, when the platform has one (Slack permalink). */
   readonly permalink?: string;
+  /**
+   * Present when the platform could not vouch for the sender's account on receipt (IRC without
+   * account-tag, a nick the bot cannot watch): `author` then carries no account, and this asks
+   * the network now. The dispatcher calls it only for commands that need the identity.
+   */
+  readonly verifyAuthor?: () => Promise<UserRef>;
 }
 
 export interface OutboundMessage {
@@ -80,6 +86,25 @@ export interface ChatAdapter {
 
 export function channelKey(platform: Platform, id: string): ChannelKey {
   return `${platform}:${id}`;
+}
+
+/** Platforms whose handles anyone can take over (IRC nicks): a person there is reached by account. */
+const HANDLE_IS_NOT_IDENTITY: ReadonlySet<Platform> = new Set(['irc']);
+const ACCOUNT_PREFIX = 'account:';
+
+/**
+ * Where a later private message for this person goes (notifications, feedback notices). On IRC
+ * it names the services account, "irc:account:alice", never a nick: the adapter sends to whoever
+ * is logged in as that account when the message goes out. undefined: not identified.
+ */
+export function privateKeyOf(user: UserRef): ChannelKey | undefined {
+  if (!user.account) return undefined;
+  return HANDLE_IS_NOT_IDENTITY.has(user.platform) ? `${user.platform}:${ACCOUNT_PREFIX}${user.account}` : channelKey(user.platform, user.id);
+}
+
+/** The account of a `privateKeyOf` key's id part ("account:alice" -> "alice"), else undefined. */
+export function accountOfTarget(id: string): string | undefined {
+  return id.startsWith(ACCOUNT_PREFIX) ? id.slice(ACCOUNT_PREFIX.length) : undefined;
 }
 
 /** The identity string used by access lists: "irc:alice", "slack:U0123". */

@@ -34,6 +34,12 @@ export interface CommandSpec<A> {
   readonly timeoutMs?: number;
   /** Minimum time between two uses by the same person. */
   readonly cooldownMs?: number;
+  /**
+   * Reads the caller's verified identity (filing, notifications). Where the platform could not
+   * vouch for it on receipt, it is checked with the network before the command runs; commands
+   * above `anyone` always are.
+   */
+  readonly identity?: boolean;
   run(ctx: CommandContext, args: A): Promise<Reply>;
 }
 
@@ -46,6 +52,7 @@ export interface CommandDef {
   readonly access: AccessLevel;
   readonly timeoutMs: number | undefined;
   readonly cooldownMs: number | undefined;
+  readonly identity: boolean;
   invoke(ctx: CommandContext, tokens: readonly string[]): Promise<Reply>;
 }
 
@@ -58,6 +65,7 @@ export function defineCommand<A>(spec: CommandSpec<A>): CommandDef {
     access: spec.access,
     timeoutMs: spec.timeoutMs,
     cooldownMs: spec.cooldownMs,
+    identity: spec.identity ?? false,
     async invoke(ctx, tokens) {
       const parsed = spec.args.safeParse(tokens);
       if (!parsed.success) {

@@ -66,7 +66,7 @@ export class Dispatcher {
 
     if (tokenized.tokens.length === 0) return rt.of('Try `help` for what I can do.');
     const match = this.#o.registry.match(tokenized.tokens);
-    const baseCtx = { message: msg, services: this.#o.services, log, clock: this.#o.clock, level };
+    let baseCtx = { message: msg, services: this.#o.services, log, clock: this.#o.clock, level };
 
     if (!match) {
       const answered = await this.#freeform({ ...baseCtx, argsText: input.trim() }, input.trim(), log, started);
@@ -85,6 +85,10 @@ export class Dispatcher {
     }
 
     const { command, wordCount } = match;
+    if (msg.verifyAuthor && (command.identity || command.access !== 'anyone')) {
+      msg = await this.#verified(msg, log);
+      baseCtx = { ...baseCtx, message: msg, level: this.#o.access.levelOf(msg.author) };
+    }
     if (!this.#o.access.allows(msg.author, command.access)) {
       this.#o.onCommand?.(command.name, 'denied', 0);
       log.info({ command: command.name, identity: identityOf(msg.author) ?? null }, 'command denied');
@@ -151,6 +155,17 @@ export class Dispatcher {
     // Without a catalog no image is recognised; topic questions (PRs, help) still are.
     const current = await catalog?.get().catch(() => undefined);
     return classify(text, current, prs ? { prRepo: prs.repo } : {});
+  }
+
+  /** The message with its author's account as the network says now; unverified if it cannot say. */
+  async #verified(msg: InboundMessage, log: Logger): Promise<InboundMessage> {
+    const { verifyAuthor, ...rest } = msg;
+    try {
+      return { ...rest, author: await this.#withTimeout(verifyAuthor!(), this.#o.limits.commandTimeoutMs) };
+    } catch (err) {
+      log.warn({ err }, 'could not verify the sender\'s account; treating them as unidentified');
+      return rest;
+    }
   }
 
   #addressing(msg: InboundMessage): { addressed: boolean; text: string } {

@@ -10,7 +10,7 @@
  * issue URL in the confirm reply or, later, through the outbox (`notify`).
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { identityOf, type InboundMessage } from '../core/chat.js';
+import { identityOf, privateKeyOf, type InboundMessage } from '../core/chat.js';
 import { formatAge, type Clock } from '../core/clock.js';
 import { UpstreamError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -225,7 +225,8 @@ export class FeedbackService implements FeedbackApi {
       body: buildBody(text, ctx, origin, id),
       reporter,
       reporterName: capChars(cleanText(msg.author.name), 64),
-      channelKey: msg.channel.key,
+      // A private conversation's later notice goes to the account, never to whoever has the nick by then.
+      channelKey: (msg.isDirect ? privateKeyOf(msg.author) : undefined) ?? msg.channel.key,
       createdAt: now,
       expiresAt: now + this.#t.confirmWindowMs,
     });

@@ -8,7 +8,7 @@
  * the private message in the persistent outbox (UNIQUE(event_id, channel)); the outbox worker
  * delivers it, retrying, after restarts too.
  */
-import { channelKey, identityOf, type UserRef } from '../core/chat.js';
+import { identityOf, privateKeyOf, type UserRef } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import { formatAge } from '../core/clock.js';
 import { UserError, errorMessage } from '../core/errors.js';
@@ -94,7 +94,8 @@ export class NotifyService {
 
   async add(user: UserRef, req: NotifyRequest): Promise<NotifyAddResult> {
     const identity = identityOf(user);
-    if (!identity) throw new UserError('notify.unidentified', 'Notifications need a verified identity: log in to services (NickServ) first, then ask again.');
+    const target = privateKeyOf(user);
+    if (!identity || !target) throw new UserError('notify.unidentified', 'Notifications need a verified identity: log in to services (NickServ) first, then ask again.');
     if (!PRIVATE_PLATFORMS.has(user.platform)) throw new UserError('notify.platform', 'I can only send private notifications on IRC and Slack.');
     const now = this.#o.clock.now();
     const existing = this.#find(identity, req);
@@ -121,7 +122,7 @@ export class NotifyService {
         `INSERT INTO notifications(kind, image, tag, pr_number, identity, target, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)
          ON CONFLICT DO NOTHING`,
       )
-      .run(req.kind, req.kind === 'tag' ? req.image : null, req.kind === 'tag' ? req.tag : null, req.kind === 'pr' ? req.number : null, identity, channelKey(user.platform, user.id), now);
+      .run(req.kind, req.kind === 'tag' ? req.image : null, req.kind === 'tag' ? req.tag : null, req.kind === 'pr' ? req.number : null, identity, target, now);
     const row = info.changes ? this.#byId(Number(info.lastInsertRowid)) : this.#find(identity, req);
     if (!row) throw new Error('notification insert lost');
     return { kind: info.changes ? 'created' : 'exists', notification: toInfo(row) };

@@ -11,7 +11,9 @@ import { IrcAdapter, type IrcAdapterOptions } from '../../adapters/irc/irc-adapt
 import { allCommands } from '../../commands/index.js';
 import { createApp, type App } from '../../src/app.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
+import { BundledSnapshotSource } from '../../src/catalog/dir-source.js';
 import { systemClock } from '../../src/core/clock.js';
+import { createGitHubClient } from '../../src/github/client.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
 import { rt } from '../../src/core/richtext.js';
 import { arg, defineCommand, type CommandDef } from '../../src/dispatch/command.js';
@@ -73,6 +75,7 @@ export const whoamiCommand = defineCommand({
   summary: 'test: which account sent this',
   usage: 'testwhoami',
   access: 'anyone',
+  identity: true,
   args: arg.none,
   async run(ctx) {
     return rt.of(`account: ${ctx.message.author.account ?? 'none'}`);
@@ -132,6 +135,8 @@ export interface BotOptions {
   readonly hubUrl?: string;
   /** More settings, by config key (`registry: {...}`), for commands that reach other services. */
   readonly config?: Record<string, unknown>;
+  /** A fake GitHub (test/support/fake-github.ts) to file feedback on; the catalog stays the bundled snapshot. */
+  readonly github?: { readonly url: string };
 }
 
 export async function startBot(o: BotOptions): Promise<BotHarness> {
@@ -142,7 +147,9 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
     allowInsecure: true,
     access: o.access ?? {},
     limits: o.limits ?? {},
-    ...(o.hubUrl ? { hub: { url: o.hubUrl } } : {}),
+    ...(o.github ? { github: { token: 'ghp_irctest', graphqlUrl: o.github.url, pollSeconds: 3600 } } : {}),
+    // The default Hub URL would reach the internet: a fake's, or a closed port.
+    ...(o.hubUrl || o.github ? { hub: { url: o.hubUrl ?? 'http://127.0.0.1:9/', pollSeconds: 3600 } } : {}),
     irc: {
       host: o.server.host,
       port: o.port ?? o.server.port,
@@ -174,7 +181,18 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
     saslRetryMs: 60_000,
     ...o.adapter,
   });
-  const app = createApp({ config, db, log, clock: systemClock, version: '0.0.0-test', adapters: [adapter], commands: testCommands, ...(o.freeform ? { freeform: o.freeform } : {}) });
+  const github = o.github ? createGitHubClient({ token: 'ghp_irctest', url: o.github.url, log, clock: systemClock, mutationGapMs: 0, timeoutMs: 3000 }) : undefined;
+  const app = createApp({
+    config,
+    db,
+    log,
+    clock: systemClock,
+    version: '0.0.0-test',
+    adapters: [adapter],
+    commands: testCommands,
+    ...(o.freeform ? { freeform: o.freeform } : {}),
+    ...(github ? { catalogSource: new BundledSnapshotSource(), feedback: { github, tuning: { inCommandMs: 3000, hubWaitMs: 200 } } } : {}),
+  });
   await app.start();
   if (!o.noWait) await withTimeout(adapter.ready(), 20_000, 'bot ready (registered and joined)', () => JSON.stringify(adapter.status()));
   return {

@@ -3,9 +3,13 @@
  * ircv3_accounttag): the adapter must learn accounts from extended-join, WHOX and
  * account-notify, because a nick alone proves nothing. The wire taps show which of the three
  * supplied each answer, so a test cannot pass through a different path than the one it names.
+ * Someone the bot shares no channel with may quit unseen and lose the nick to anyone: their
+ * account is asked of the server whenever it matters, and never remembered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IrcTestClient, parseIrcLine } from '../../support/irc-client.js';
+import { rt } from '../../../src/core/richtext.js';
+import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js';
+import { IrcTestClient, parseIrcLine, type IrcLine } from '../../support/irc-client.js';
 import { eventually, startBot, type BotHarness } from '../../support/irc-app.js';
 import { failWithoutIrcServer, ircServerUsable, startIrcServer, type IrcServer } from '../../support/irc-server.js';
 
@@ -16,21 +20,26 @@ describe.skipIf(!ircServerUsable('irc-accounts.test.ts'))('IRC accounts without 
   let server: IrcServer;
   let bot: BotHarness;
   let carol: IrcTestClient;
+  let gh: FakeGitHub;
+  const PY = 'docker-library/python';
   const written: string[] = [];
   const received: string[] = [];
 
   beforeAll(async () => {
     server = await startIrcServer({ withoutAccountTag: true });
     await Promise.all(
-      ['carol', 'alice', 'dave', 'boss', 'frank'].map((a) => server.registerAccount(a, `${a}-password-1`)),
+      ['carol', 'alice', 'dave', 'boss', 'frank', 'root'].map((a) => server.registerAccount(a, `${a}-password-1`)),
     );
     // Already in the channel when the bot arrives: only the bot's WHOX of the channel can tell.
     carol = await IrcTestClient.connect({ port: server.port, nick: 'carol', sasl: { account: 'carol', password: 'carol-password-1' } });
     await carol.join('#acct');
+    gh = await startFakeGitHub();
+    for (const repo of [PY, 'docker-library/docs', 'docker-library/official-images']) gh.world.addRepository(repo);
     bot = await startBot({
       server,
+      github: gh,
       irc: { channels: [{ name: '#acct' }] },
-      access: { admins: ['irc:boss'] },
+      access: { admins: ['irc:boss', 'irc:root'] },
       adapter: { wireTap: (line, fromServer) => void (fromServer ? received : written).push(line) },
     });
     // The channel WHOX reply must be in before anyone speaks, or the per-nick WHO would answer.
@@ -41,6 +50,7 @@ describe.skipIf(!ircServerUsable('irc-accounts.test.ts'))('IRC accounts without 
     await carol?.quit();
     await bot?.stop();
     await server?.stop();
+    await gh?.close();
   });
 
   async function whoami(client: IrcTestClient, target = '#acct'): Promise<string> {
@@ -153,6 +163,65 @@ describe.skipIf(!ircServerUsable('irc-accounts.test.ts'))('IRC accounts without 
       expect(whoSentFor('frank')).toEqual([]);
     } finally {
       await frank.quit();
+    }
+  });
+
+  /** Private `text` to the bot; resolves with the first reply line matching `want`. */
+  async function askPrivately(client: IrcTestClient, text: string, want: RegExp = /./): Promise<string> {
+    const from = client.lines.length;
+    client.privmsg('doibot', text);
+    const line = await client.waitFor((l: IrcLine) => l.command === 'PRIVMSG' && l.nick === 'doibot' && want.test(l.params[1] ?? ''), 10_000, from);
+    return line.params[1] ?? '';
+  }
+  const root = () => IrcTestClient.connect({ port: server.port, nick: 'root', sasl: { account: 'root', password: 'root-password-1' } });
+
+  it('refuses admin commands and feedback confirm to whoever takes the nick of an admin it shares no channel with', async () => {
+    const admin = await root();
+    expect(await askPrivately(admin, 'testsecret')).toBe('admin ok for root');
+    const proposal = await askPrivately(admin, 'feedback python pip fails on arm64 with an ssl error', /confirm [a-z0-9]{6}/);
+    const code = /confirm ([a-z0-9]{6})/.exec(proposal)![1]!;
+    // Quits where the bot cannot see it; someone else takes the nick at once.
+    await admin.quit();
+    const mallory = await IrcTestClient.connect({ port: server.port, nick: 'root' });
+    try {
+      const issues = gh.world.issues(PY).length;
+      expect(await askPrivately(mallory, 'testsecret')).toMatch(/admins only.*not identified/);
+      expect(await askPrivately(mallory, `confirm ${code}`)).toMatch(/^Only identified users can file reports/);
+      expect(await askPrivately(mallory, 'testwhoami')).toBe('account: none');
+      expect(gh.world.issues(PY)).toHaveLength(issues);
+      // Every one of those asked the server at the time of the command.
+      expect(whoSentFor('root').length).toBeGreaterThanOrEqual(5);
+    } finally {
+      await mallory.quit();
+    }
+  });
+
+  it('sends a message for an account only to a nick logged in to it now, never to whoever holds the nick it used', async () => {
+    const notice = { channel: 'irc:account:root', kind: 'notice' as const, body: rt.of('your report root-1 was filed') };
+    const first = await root();
+    expect(await askPrivately(first, 'testwhoami')).toBe('account: root');
+    await first.quit();
+    const mallory = await IrcTestClient.connect({ port: server.port, nick: 'root' });
+    try {
+      await expect(bot.adapter.send(notice)).rejects.toMatchObject({ code: 'irc.recipient-away', retryable: true });
+
+      // Back under a nick it only used in private: found by asking the server about that nick.
+      const inPrivate = await IrcTestClient.connect({ port: server.port, nick: 'rootpm', sasl: { account: 'root', password: 'root-password-1' } });
+      expect(await askPrivately(inPrivate, 'testwhoami')).toBe('account: root');
+      await bot.adapter.send(notice);
+      expect((await inPrivate.waitForMessages('doibot', 2, 10_000, 'rootpm')).at(-1)!.params[1]).toBe('your report root-1 was filed');
+      await inPrivate.quit();
+
+      // In a channel the bot watches, under a nick the bot never heard from: extended-join told it.
+      const inChannel = await IrcTestClient.connect({ port: server.port, nick: 'rootchan', sasl: { account: 'root', password: 'root-password-1' } });
+      await inChannel.join('#acct');
+      await eventually(() => fromServer().some((l) => l.command === 'JOIN' && l.nick === 'rootchan'), 5000, 'the bot saw rootchan join');
+      await bot.adapter.send(notice);
+      expect((await inChannel.waitForMessages('doibot', 1, 10_000, 'rootchan'))[0]!.params[1]).toBe('your report root-1 was filed');
+      await inChannel.quit();
+      expect(mallory.messagesFrom('doibot')).toEqual([]);
+    } finally {
+      await mallory.quit();
     }
   });
 });

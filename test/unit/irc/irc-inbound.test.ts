@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AccountTracker, ircLower } from '../../../adapters/irc/accounts.js';
+import { ircLower } from '../../../adapters/irc/accounts.js';
 import { isMoreRequest, toInbound, type InboundContext, type PrivmsgLike } from '../../../adapters/irc/inbound.js';
 
 const ctx = (over: Partial<InboundContext> = {}): InboundContext => ({
   currentNick: 'doibot',
   accountTagEnabled: true,
-  trackedAccount: () => undefined,
+  freshAccount: () => undefined,
+  verifyAccount: async () => null,
   channelPrefixes: '#&',
   now: 1_000_000,
   fallbackId: 'irc-in-1',
@@ -36,14 +37,26 @@ describe('toInbound', () => {
 
   it('takes the account from the account tag, and none when the tag is absent', () => {
     expect(toInbound(ev({ account: 'alice' }), ctx())?.author).toEqual({ platform: 'irc', id: 'alice', name: 'alice', account: 'alice' });
-    const anon = toInbound(ev(), ctx({ trackedAccount: () => 'alice' }))?.author;
+    const anon = toInbound(ev(), ctx({ freshAccount: () => 'alice' }))?.author;
     expect(anon).toEqual({ platform: 'irc', id: 'alice', name: 'alice' });
     expect(anon && 'account' in anon).toBe(false);
   });
 
-  it('uses tracked accounts (extended-join / WHOX) only when account-tag is off', () => {
-    expect(toInbound(ev(), ctx({ accountTagEnabled: false, trackedAccount: () => 'acct' }))?.author.account).toBe('acct');
-    expect(toInbound(ev(), ctx({ accountTagEnabled: false, trackedAccount: () => null }))?.author.account).toBeUndefined();
+  it('uses watched accounts only when account-tag is off, and leaves an unknown one to be verified', async () => {
+    const watched = toInbound(ev(), ctx({ accountTagEnabled: false, freshAccount: () => 'acct' }));
+    expect(watched?.author.account).toBe('acct');
+    expect(watched?.verifyAuthor).toBeUndefined();
+    const loggedOut = toInbound(ev(), ctx({ accountTagEnabled: false, freshAccount: () => null }));
+    expect(loggedOut?.author.account).toBeUndefined();
+    expect(loggedOut?.verifyAuthor).toBeUndefined();
+    const asked: string[] = [];
+    const unknown = toInbound(ev({ nick: 'Alice' }), ctx({ accountTagEnabled: false, verifyAccount: async (n) => (asked.push(n), 'alice-acct') }));
+    expect(unknown?.author.account).toBeUndefined();
+    expect(asked).toEqual([]);
+    expect(await unknown?.verifyAuthor?.()).toEqual({ platform: 'irc', id: 'Alice', name: 'Alice', account: 'alice-acct' });
+    expect(asked).toEqual(['Alice']);
+    // With account-tag the tag (or its absence) is the answer; nothing is left to verify.
+    expect(toInbound(ev(), ctx())?.verifyAuthor).toBeUndefined();
   });
 
   it('drops CTCP, server messages, its own lines and other bots', () => {
@@ -73,18 +86,8 @@ describe('toInbound', () => {
   });
 });
 
-describe('AccountTracker', () => {
-  it('folds rfc1459 case, follows nick changes and treats "*"/"0"/false as unidentified', () => {
-    const t = new AccountTracker();
-    t.set('Nick[1]', 'acct');
-    expect(t.get('nick{1}')).toBe('acct');
-    t.rename('NICK[1]', 'other');
-    expect(t.get('nick[1]')).toBeUndefined();
-    expect(t.get('OTHER')).toBe('acct');
-    for (const none of ['*', '0', '', false] as const) {
-      t.set('x', none);
-      expect(t.get('x')).toBeNull();
-    }
+describe('ircLower', () => {
+  it('folds rfc1459 case', () => {
     expect(ircLower('A[]\\~')).toBe('a{}|^');
   });
 });
