@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import ircFramework, { type Client, type RawMessage } from 'irc-framework';
 import { accountOfTarget, type AdapterStatus, type ChatAdapter, type InboundMessage, type OutboundMessage, type SendResult } from '../../src/core/chat.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
-import { ConfigError, errorMessage, UpstreamError } from '../../src/core/errors.js';
+import { ConfigError, errorMessage, RecipientAwayError, UpstreamError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
 import { ircLower } from './accounts.js';
 import { followMembership, IrcIdentity } from './identity.js';
@@ -245,7 +245,7 @@ export class IrcAdapter implements ChatAdapter {
     if (account === undefined) return target;
     const nick = this.#state === 'registered' ? await this.#identity.nickOf(account) : undefined;
     if (nick === undefined) {
-      throw new UpstreamError('irc.recipient-away', `nobody is logged in as ${account} right now`, { retryable: true, retryAfterMs: 5 * 60_000 });
+      throw new RecipientAwayError(`nobody is logged in as ${account} on IRC right now`, 5 * 60_000);
     }
     return nick;
   }

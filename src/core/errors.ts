@@ -50,6 +50,16 @@ export class UpstreamError extends BotError {
   }
 }
 
+/**
+ * The person a private message is for is not online right now (IRC: nobody is logged in as the
+ * account). Not a failure of the platform: the outbox keeps the message and tries again later.
+ */
+export class RecipientAwayError extends UpstreamError {
+  constructor(message: string, retryAfterMs: number) {
+    super('delivery.recipient-away', message, { retryable: true, retryAfterMs });
+  }
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { formatAge } from '../core/clock.js';
-import { UpstreamError, errorMessage } from '../core/errors.js';
+import { RecipientAwayError, UpstreamError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Line } from '../core/richtext.js';
 import { markDelayed, renderSummary } from '../render/announce.js';
@@ -25,6 +25,8 @@ export interface OutboxWorkerOptions {
   readonly foldAtLeast?: number;
   /** How often the worker looks for work when nobody kicks it. */
   readonly idleMs?: number;
+  /** How long a private message waits for its recipient to come online without using up its tries. */
+  readonly recipientWaitMs?: number;
   /** Called after each row is sent (latency measurement). */
   readonly onSent?: (row: OutboxRow, now: number) => void;
 }
@@ -52,6 +54,7 @@ export class OutboxWorker {
       delayedAfterMs: 15 * 60_000,
       foldAtLeast: 6,
       idleMs: 1000,
+      recipientWaitMs: 7 * 24 * 3_600_000,
       ...opts,
     };
   }
@@ -150,7 +153,9 @@ export class OutboxWorker {
       }
       this.#o.onSent?.(row, clock.now());
     } catch (err) {
-      const attempts = row.attempts + 1;
+      // Someone offline for a while is not a failing platform: their message keeps its tries.
+      const away = err instanceof RecipientAwayError && clock.now() - row.occurredAt < this.#o.recipientWaitMs;
+      const attempts = away ? row.attempts : row.attempts + 1;
       const retryable = err instanceof UpstreamError && err.retryable;
       const message = errorMessage(err);
       this.lastError = message;

@@ -376,6 +376,23 @@ describe('durable filing through GitHub outages and crashes', () => {
     }
   }, 30_000);
 
+  it('from a private conversation the later notice is addressed to the services account, not the nick', async () => {
+    const dbFile = join(dir, 'slow-private.sqlite3');
+    const a = await startFeedbackApp({ dbFile, gh });
+    try {
+      // On IRC a query's "channel" is the sender's nick, which someone else may hold by the time the notice goes out.
+      const asRita = { id: 'rita_', account: 'rita', channel: 'rita_' };
+      const code = codeIn(await a.say('feedback python the slim image lost its procps', asRita));
+      gh.faults.delay(1, 2500);
+      expect(await a.say(`confirm ${code}`, asRita)).toMatch(/filed in the background/);
+      await until(() => a.chat.sent.some((m) => m.text.includes(`Your report ${code} is filed`)), 8000, 'the filed notice');
+      const notices = a.chat.sent.filter((m) => m.text.includes(`Your report ${code}`));
+      expect(notices.map((m) => [m.channel, m.kind])).toEqual([['irc:account:rita', 'announcement']]);
+    } finally {
+      await a.close();
+    }
+  }, 30_000);
+
   it('a secondary rate limit on createIssue: waits as long as GitHub asks, then files once', async () => {
     const dbFile = join(dir, 'secondary.sqlite3');
     const before = gh.world.issues(PY).length;

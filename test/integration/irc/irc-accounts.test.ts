@@ -203,7 +203,7 @@ describe.skipIf(!ircServerUsable('irc-accounts.test.ts'))('IRC accounts without 
     await first.quit();
     const mallory = await IrcTestClient.connect({ port: server.port, nick: 'root' });
     try {
-      await expect(bot.adapter.send(notice)).rejects.toMatchObject({ code: 'irc.recipient-away', retryable: true });
+      await expect(bot.adapter.send(notice)).rejects.toMatchObject({ code: 'delivery.recipient-away', retryable: true });
 
       // Back under a nick it only used in private: found by asking the server about that nick.
       const inPrivate = await IrcTestClient.connect({ port: server.port, nick: 'rootpm', sasl: { account: 'root', password: 'root-password-1' } });

@@ -59,7 +59,10 @@ describe('notify', () => {
     expect(await h.app.notify.check()).toEqual({ fired: 1 });
     expect(await h.app.notify.check()).toEqual({ fired: 0 });
     await drained(h);
-    const sent = privateTo(h.irc, 'irc:alice_');
+    // Addressed to the services account, not the nick alice_ asked from: the adapter finds
+    // whoever is logged in as alice when it goes out.
+    expect(h.irc.sent.filter((m) => m.channel === 'irc:alice_' && m.kind === 'announcement')).toEqual([]);
+    const sent = privateTo(h.irc, 'irc:account:alice');
     expect(sent.length).toBe(1);
     expect(sent[0]).toMatch(
       new RegExp(
@@ -67,12 +70,12 @@ describe('notify', () => {
       ),
     );
     // Carol cancelled: nothing for her.
-    expect(h.irc.sent.filter((m) => m.channel === 'irc:carol' && m.kind === 'announcement')).toEqual([]);
+    expect(h.irc.sent.filter((m) => m.channel === 'irc:account:carol' && m.kind === 'announcement')).toEqual([]);
     // Another restart after firing: nothing is sent twice.
     h = await h.restart();
     expect(await h.app.notify.check()).toEqual({ fired: 0 });
     await new Promise((r) => setTimeout(r, 100));
-    expect(privateTo(h.irc, 'irc:alice_')).toEqual([]);
+    expect(privateTo(h.irc, 'irc:account:alice')).toEqual([]);
     expect(h.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'notify' AND state = 'sent'").get()).toEqual({ n: 1 });
     expect(await ask(h.irc, '!notify list')).toMatch(/^#1 when python:3\.14\.8 is published: sent \d+s ago$/);
 

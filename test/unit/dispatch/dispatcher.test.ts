@@ -30,11 +30,12 @@ const secret = defineCommand({
 const boom = defineCommand({ name: 'boom', summary: '', usage: 'boom', access: 'anyone', args: z.tuple([]), run: async () => { throw new Error('token=abc'); } });
 const refuse = defineCommand({ name: 'refuse', summary: '', usage: 'refuse', access: 'anyone', args: z.tuple([]), run: async () => { throw new UserError('x', 'No such image.'); } });
 const slow = defineCommand({ name: 'slow', summary: '', usage: 'slow', access: 'anyone', args: z.tuple([]), timeoutMs: 50, run: () => new Promise(() => {}) });
+const whoami = defineCommand({ name: 'whoami', summary: '', usage: 'whoami', access: 'anyone', identity: true, args: z.tuple([]), run: async (ctx) => rt.of(ctx.message.author.account ?? 'nobody') });
 const num = defineCommand({ name: 'pr', summary: '', usage: 'pr <number>', access: 'anyone', args: z.tuple([z.coerce.number().int().positive()]), run: async (_c, [n]) => rt.of(`#${n}`) });
 
 function makeDispatcher(now = { t: 0 }) {
   const clock: Clock = { now: () => now.t, sleep: async () => {} };
-  const registry = new CommandRegistry([echo, secret, boom, refuse, slow, num]);
+  const registry = new CommandRegistry([echo, secret, boom, refuse, slow, num, whoami]);
   return new Dispatcher({
     registry,
     access: new AccessPolicy({ admins: ['irc:alice', 'slack:U0ADMIN'], maintainers: [] }),
@@ -118,6 +119,28 @@ describe('dispatcher', () => {
     expect(await answer(d, msg('!echo a', impostor))).toMatch(/Slow down/);
     // The services account "alice" (identity irc:alice) still has its own budget.
     expect(await answer(d, msg('!echo a', { id: 'someone', account: 'alice' }))).toBe('a / a');
+  });
+  it('asks the platform to verify an unvouched sender only for commands that need the identity', async () => {
+    const d = makeDispatcher();
+    const asked: string[] = [];
+    const unvouched = (text: string, answer: string | undefined): InboundMessage => ({
+      ...msg(text, { id: 'alice', account: undefined }),
+      verifyAuthor: async () => {
+        asked.push(text);
+        return answer ? { platform: 'irc', id: 'alice', name: 'alice', account: answer } : { platform: 'irc', id: 'alice', name: 'alice' };
+      },
+    });
+    expect(await answer(d, unvouched('!echo hi', 'alice'))).toBe('hi / hi');
+    expect(asked).toEqual([]);
+    expect(await answer(d, unvouched('!admin thing', 'alice'))).toBe('done');
+    expect(await answer(d, unvouched('!admin thing', undefined))).toMatch(/admins only.*not identified/);
+    expect(await answer(d, unvouched('!whoami', 'someone'))).toBe('someone');
+    expect(asked).toEqual(['!admin thing', '!admin thing', '!whoami']);
+  });
+  it('treats a sender whose verification fails as unidentified', async () => {
+    const d = makeDispatcher();
+    const failing: InboundMessage = { ...msg('!admin thing', { id: 'alice', account: undefined }), verifyAuthor: () => Promise.reject(new Error('no answer')) };
+    expect(await answer(d, failing)).toMatch(/admins only.*not identified/);
   });
   it('caps hostile input length without crashing', async () => {
     const out = await answer(makeDispatcher(), msg(`!echo ${'x'.repeat(10_000)}`));
