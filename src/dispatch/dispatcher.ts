@@ -85,7 +85,12 @@ export class Dispatcher {
     }
 
     const { command, wordCount } = match;
+    let counted = false;
     if (msg.verifyAuthor && (command.identity || command.access !== 'anyone')) {
+      // Verifying costs the platform a request (an IRC WHOX): the flood guard goes first, by handle.
+      const waitMs = this.#cooldowns.take(rateKeyOf(msg.author), command.name, command.cooldownMs, started);
+      if (waitMs > 0) return this.#limited(command.name, rateKeyOf(msg.author), waitMs);
+      counted = true;
       msg = await this.#verified(msg, log);
       baseCtx = { ...baseCtx, message: msg, level: this.#o.access.levelOf(msg.author) };
     }
@@ -99,17 +104,8 @@ export class Dispatcher {
       );
     }
 
-    const who = rateKeyOf(msg.author);
-    const waitMs = this.#cooldowns.take(who, command.name, command.cooldownMs, started);
-    if (waitMs > 0) {
-      this.#o.onCommand?.(command.name, 'limited', 0);
-      // Tell a flooding user once, then stay quiet until they may run commands again.
-      const key = `${who}\u0000${command.name}`;
-      if (this.#warnedLimited.has(key)) return null;
-      this.#warnedLimited.add(key);
-      setTimeout(() => this.#warnedLimited.delete(key), waitMs).unref();
-      return rt.of(`Slow down: try "${command.name}" again in ${Math.ceil(waitMs / 1000)}s.`);
-    }
+    const waitMs = counted ? 0 : this.#cooldowns.take(rateKeyOf(msg.author), command.name, command.cooldownMs, started);
+    if (waitMs > 0) return this.#limited(command.name, rateKeyOf(msg.author), waitMs);
 
     const ctx: CommandContext = { ...baseCtx, argsText: restFrom(input, tokenized, wordCount) };
     try {
@@ -155,6 +151,16 @@ export class Dispatcher {
     // Without a catalog no image is recognised; topic questions (PRs, help) still are.
     const current = await catalog?.get().catch(() => undefined);
     return classify(text, current, prs ? { prRepo: prs.repo } : {});
+  }
+
+  #limited(name: string, who: string, waitMs: number): Reply {
+    this.#o.onCommand?.(name, 'limited', 0);
+    // Tell a flooding user once, then stay quiet until they may run commands again.
+    const key = `${who}\u0000${name}`;
+    if (this.#warnedLimited.has(key)) return null;
+    this.#warnedLimited.add(key);
+    setTimeout(() => this.#warnedLimited.delete(key), waitMs).unref();
+    return rt.of(`Slow down: try "${name}" again in ${Math.ceil(waitMs / 1000)}s.`);
   }
 
   /** The message with its author's account as the network says now; unverified if it cannot say. */

@@ -121,7 +121,8 @@ describe('dispatcher', () => {
     expect(await answer(d, msg('!echo a', { id: 'someone', account: 'alice' }))).toBe('a / a');
   });
   it('asks the platform to verify an unvouched sender only for commands that need the identity', async () => {
-    const d = makeDispatcher();
+    const now = { t: 0 };
+    const d = makeDispatcher(now);
     const asked: string[] = [];
     const unvouched = (text: string, answer: string | undefined): InboundMessage => ({
       ...msg(text, { id: 'alice', account: undefined }),
@@ -134,8 +135,16 @@ describe('dispatcher', () => {
     expect(asked).toEqual([]);
     expect(await answer(d, unvouched('!admin thing', 'alice'))).toBe('done');
     expect(await answer(d, unvouched('!admin thing', undefined))).toMatch(/admins only.*not identified/);
+    now.t = 61_000; // a new flood window
     expect(await answer(d, unvouched('!whoami', 'someone'))).toBe('someone');
     expect(asked).toEqual(['!admin thing', '!admin thing', '!whoami']);
+  });
+  it('stops a flooder before asking the platform to verify them', async () => {
+    const d = makeDispatcher();
+    let asked = 0;
+    const flood: InboundMessage = { ...msg('!admin thing', { id: 'mallory', account: undefined }), verifyAuthor: async () => (asked++, { platform: 'irc', id: 'mallory', name: 'mallory' }) };
+    for (let i = 0; i < 10; i++) await answer(d, flood);
+    expect(asked).toBe(3);
   });
   it('treats a sender whose verification fails as unidentified', async () => {
     const d = makeDispatcher();
