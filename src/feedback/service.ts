@@ -225,8 +225,7 @@ export class FeedbackService implements FeedbackApi {
       body: buildBody(text, ctx, origin, id),
       reporter,
       reporterName: capChars(cleanText(msg.author.name), 64),
-      // A private conversation's later notice goes to the account, never to whoever has the nick by then.
-      channelKey: (msg.isDirect ? privateKeyOf(msg.author) : undefined) ?? msg.channel.key,
+      channelKey: (msg.isDirect ? privateKeyOf(msg.author) : undefined) ?? msg.channel.key, // in private: the account, not a nick
       createdAt: now,
       expiresAt: now + this.#t.confirmWindowMs,
     });
