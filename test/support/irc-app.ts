@@ -149,7 +149,7 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
     limits: o.limits ?? {},
     ...(o.github ? { github: { token: 'ghp_irctest', graphqlUrl: o.github.url, pollSeconds: 3600 } } : {}),
     // The default Hub URL would reach the internet: a fake's, or a closed port.
-    ...(o.hubUrl || o.github ? { hub: { url: o.hubUrl ?? 'http://127.0.0.1:9/', pollSeconds: 3600 } } : {}),
+    ...(o.hubUrl || o.github ? { hub: { url: o.hubUrl ?? 'http://127.0.0.1:9/', ...(o.github ? { pollSeconds: 3600 } : {}) } } : {}),
     irc: {
       host: o.server.host,
       port: o.port ?? o.server.port,
