@@ -1,4 +1,4 @@
-import { parseEnv } from 'node:util';
+import * as util from 'node:util';
 import { ConfigError, errorMessage } from '../core/errors.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -23,7 +23,11 @@ export function withDotEnv(processEnv: Env, file: string, readFile: (path: strin
     if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return { env: processEnv, dotEnvFile: undefined };
     throw new ConfigError([`${file}: cannot read the .env file: ${errorMessage(err)}`]);
   }
-  const fromFile = parseEnv(text);
+  // util.parseEnv came with Node 20.12; package.json still admits older 20.x releases.
+  if (typeof util.parseEnv !== 'function') {
+    throw new ConfigError([`${file}: reading a .env file needs Node 20.12 or newer (this is ${process.version}); export the variables instead`]);
+  }
+  const fromFile = util.parseEnv(text);
   const merged: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(fromFile)) merged[name] = value;
   for (const [name, value] of Object.entries(processEnv)) if (value !== undefined) merged[name] = value;
