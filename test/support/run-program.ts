@@ -14,6 +14,8 @@ export interface RunOptions {
   cwd?: string;
   /** 'null': stdin is /dev/null, as in a container started without -i. */
   stdin?: 'pipe' | 'null';
+  /** Entry point relative to the project root; the bot (src/main.ts) by default. */
+  script?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function runProgram(input: string, env: Record<string, string>, args: rea
   // Absolute paths, so the program also runs from another working directory.
   const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, join(root, 'src/main.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', tsx, join(root, opts.script ?? 'src/main.ts'), ...args], {
       cwd: opts.cwd ?? root,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: [opts.stdin === 'null' ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -1,23 +1,12 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../src/paths.js';
+import { runProgram } from '../../support/run-program.js';
 
 /** The image's HEALTHCHECK command, run as Docker runs it: a process whose exit code counts. */
-function probe(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/http/healthcheck.ts'], {
-      cwd: projectRoot(),
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
-  });
+async function probe(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const r = await runProgram('', env, [], { script: 'src/http/healthcheck.ts', stdin: 'null' });
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 let healthy: Server;
