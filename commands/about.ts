@@ -16,6 +16,7 @@ export const about = defineCommand({
     return rt.of(
       rt.line(rt.bold(`doi-bot ${s.version}`), `, up ${formatAge(now - s.startedAt)}. Answers questions about Docker Official Images.`),
       ...sourceLines(ctx, now),
+      ...(ctx.services.knowledge ? [rt.line(rt.bold('Knowledge base'), `: ${ctx.services.knowledge.size} entries, last reviewed ${ctx.services.knowledge.lastReviewed}`)] : []),
       rt.line('Source: ', rt.link('https://github.com/docker-library/official-images', 'docker-library/official-images')),
     );
   },

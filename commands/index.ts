@@ -20,6 +20,7 @@ import { when } from './when.js';
 import { notify } from './notify.js';
 import { trust, trustQuestion } from './trust.js';
 import { proposalQuestion, proposals } from './proposals.js';
+import { knowledgeQuestions } from './knowledge-freeform.js';
 
 /** Every command the bot knows. Order is the order `help` lists them in. */
 export const allCommands: readonly CommandDef[] = [help, about, status, image, tags, tag, arches, search, pr, prsCommand, queue, proposals, when, trust, notify, subscriptions, subscribe, unsubscribe, why, feedback, feedbackStatus, feedbackPending, confirm, cancel];
@@ -28,4 +29,4 @@ export const allCommands: readonly CommandDef[] = [help, about, status, image, t
  * Tried in order for addressed text that is not a command, each on what src/understand made of
  * it; the first answer wins. Add a handler here for a new intent.
  */
-export const freeformHandlers: readonly FreeformHandler[] = [prQuestions, proposalQuestion, trustQuestion, catalogQuestions, lifecycleQuestions, topicQuestions];
+export const freeformHandlers: readonly FreeformHandler[] = [prQuestions, proposalQuestion, trustQuestion, catalogQuestions, lifecycleQuestions, knowledgeQuestions, topicQuestions];

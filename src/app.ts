@@ -22,7 +22,8 @@ import type { HubLookup } from './hub/types.js';
 import { NotifyService } from './notify/service.js';
 import { PrService, type PrGraphQL } from './prs/service.js';
 import { ProposalService } from './proposals/service.js';
-import { FeedbackAnswers } from './feedback/answers.js';
+import type { FeedbackAnswers } from './feedback/answers.js';
+import { KnowledgeBase } from './knowledge/base.js';
 import { FeedbackService, type FeedbackTuning } from './feedback/service.js';
 import { FeedbackStore } from './feedback/store.js';
 import type { GitHubClient } from './github/client.js';
@@ -57,9 +58,11 @@ export interface AppDeps {
   readonly github?: PrGraphQL;
   /**
    * Feedback filing. `github` defaults to deps.github when it can mutate, else a client built
-   * from config.github.token (no token = links only); `answers` to assets/feedback-answers.json.
+   * from config.github.token (no token = links only); `answers` to the knowledge base's feedback entries.
    */
   readonly feedback?: { readonly github?: GitHubClient; readonly answers?: FeedbackAnswers; readonly tuning?: FeedbackTuning };
+  /** General DOI questions; default: assets/knowledge/entries.json with dct.json. */
+  readonly knowledge?: KnowledgeBase;
   /** `trust` lookups; default: a registry client on config.registry, caching manifests in the DB. */
   readonly trust?: TrustLookup;
 }
@@ -176,7 +179,8 @@ export function createApp(deps: AppDeps): App {
     deps.feedback?.github ??
     sharedGitHub ??
     githubClientFromConfig(config, { log: log.child({ component: 'github' }), clock });
-  const knownAnswers = deps.feedback?.answers ?? FeedbackAnswers.fromFile();
+  const knowledge = deps.knowledge ?? KnowledgeBase.fromFiles();
+  const knownAnswers = deps.feedback?.answers ?? knowledge.forFeedback(clock);
   const feedback = new FeedbackService({
     store: new FeedbackStore(deps.db),
     catalog,
@@ -222,6 +226,7 @@ export function createApp(deps: AppDeps): App {
     feedback,
     trust,
     knownAnswers,
+    knowledge,
   };
   const dispatcher = new Dispatcher({
     registry,

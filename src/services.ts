@@ -7,6 +7,7 @@ import type { RichText } from './core/richtext.js';
 import type { CommandDef } from './dispatch/command.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { CannedAnswer } from './feedback/answers.js';
+import type { KnowledgeAnswer } from './knowledge/base.js';
 import type { HubLookup } from './hub/types.js';
 import type { TrustLookup } from './registry/types.js';
 import type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer } from './prs/types.js';
@@ -89,6 +90,8 @@ export interface CommandServices {
   readonly trust?: TrustLookup;
   /** Answers to common non-bug questions (CVE scanners, HEALTHCHECK, ...), for free-form answers too. */
   readonly knownAnswers?: { match(text: string): CannedAnswer | undefined };
+  /** The DOI knowledge base: general questions answered in chat (`about` shows its review date). */
+  readonly knowledge?: KnowledgeLookup;
 }
 
 export type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer };
@@ -110,6 +113,13 @@ export interface ProposalLookup {
   readonly repo: string;
   list(): Promise<ProposalListing>;
   find(name: string): Promise<{ proposal: Proposal | undefined; listing: ProposalListing }>;
+}
+
+export interface KnowledgeLookup {
+  /** YYYY-MM-DD */
+  readonly lastReviewed: string;
+  readonly size: number;
+  match(text: string, now: number): KnowledgeAnswer | undefined;
 }
 
 export interface NotifyLookup {

@@ -147,10 +147,14 @@ export class Dispatcher {
   }
 
   async #understand(text: string): Promise<Understood> {
-    const { catalog, prs } = this.#o.services;
+    const { catalog, prs, knowledge } = this.#o.services;
     // Without a catalog no image is recognised; topic questions (PRs, help) still are.
     const current = await catalog?.get().catch(() => undefined);
-    return classify(text, current, prs ? { prRepo: prs.repo } : {});
+    const now = this.#o.clock.now();
+    return classify(text, current, {
+      ...(prs ? { prRepo: prs.repo } : {}),
+      ...(knowledge ? { knowledge: (t: string) => knowledge.match(t, now) !== undefined } : {}),
+    });
   }
 
   #limited(name: string, who: string, waitMs: number): Reply {

@@ -16,6 +16,8 @@ export interface ClassifyOptions {
   readonly botNames?: readonly string[];
   /** The official-images repository, for PR links ("owner/name"). */
   readonly prRepo?: string;
+  /** Whether the knowledge base has an entry for a question that names no image. */
+  readonly knowledge?: (text: string) => boolean;
 }
 
 /** What the rules look at: the cleaned words, their joined text, and the facts found in them. */
@@ -28,6 +30,7 @@ export interface Question {
   readonly archWords: boolean;
   readonly filter: TagFilter | undefined;
   readonly pr: number | undefined;
+  readonly knowledge: ((text: string) => boolean) | undefined;
 }
 
 export function classify(input: string, catalog: CatalogView | undefined, opts: ClassifyOptions = {}): Understood {
@@ -51,7 +54,7 @@ function question(words: readonly Word[], catalog: CatalogView | undefined, opts
   }
   arch ??= ARCH_PHRASES.find((p) => p.pattern.test(text))?.arch;
   const filter = (TAG_FILTERS as readonly string[]).find((f) => f !== found.image && words.some((w, i) => i !== found.at && (w.text === f || w.text === `${f}-based`))) as TagFilter | undefined;
-  return { words, text, found, arch, archWords, filter, pr: prNumber(text, opts.prRepo ?? 'docker-library/official-images') };
+  return { words, text, found, arch, archWords, filter, pr: prNumber(text, opts.prRepo ?? 'docker-library/official-images'), knowledge: opts.knowledge };
 }
 
 const ARCH_CONTEXT = /\b(arch(itecture)?s?|platforms?|multi-?arch|runs? on|run it on|work on|works on|built for|build for|available (for|on)|support(s|ed)? on|supported (for|on)|aarch64|arm64|riscv64|s390x|ppc64le|amd64|x86_64)\b/;
@@ -72,6 +75,8 @@ function decide(q: Question): Understood | undefined {
   for (const rule of TOPIC_RULES) {
     if (rule.pattern.test(text) && (!rule.onlyWithoutImage || !found.image)) return withImage(rule.intent, found, rule.keepsImage);
   }
+  // Only questions that name no image: a catalog question is never taken by a knowledge entry.
+  if (!found.image && found.unknownImage === undefined && q.knowledge?.(text)) return { intent: 'knowledge' };
   if (!found.image) return found.unknownImage !== undefined && q.words.length <= 12 ? { intent: 'unknown', unknownImage: found.unknownImage } : undefined;
   const image = found.image;
   const tag = found.tag;

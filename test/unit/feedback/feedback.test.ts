@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFeedback } from '../../../commands/feedback.js';
-import { ConfigError } from '../../../src/core/errors.js';
-import { FeedbackAnswers } from '../../../src/feedback/answers.js';
+import { KnowledgeBase } from '../../../src/knowledge/base.js';
 import { searchTerms } from '../../../src/feedback/github.js';
 import { GITHUB_BODY_LIMIT, cleanText, codeSpan, neutraliseInline, neutraliseTitle, quoteBlock } from '../../../src/feedback/neutralise.js';
 import { PREFILL_URL_MAX, buildBody, buildTitle, prefilledIssueUrl } from '../../../src/feedback/report.js';
@@ -159,22 +158,12 @@ describe('duplicate search terms', () => {
   });
 });
 
-describe('canned answers file', () => {
-  it('the shipped file loads and answers the scanner question', () => {
-    const answers = FeedbackAnswers.fromFile();
-    expect(answers.size).toBeGreaterThanOrEqual(4);
+describe('canned answers from the knowledge base', () => {
+  it('feedback answers the scanner question from the shipped knowledge base, and only feedback entries', () => {
+    const answers = KnowledgeBase.fromFiles().forFeedback({ now: () => Date.parse('2026-12-01T00:00:00Z') });
     expect(answers.match('my scanner shows CVE-2023-4863 in libwebp')?.link).toBe('https://github.com/docker-library/faq#why-does-my-security-scanner-show-that-an-image-has-so-many-cves');
     expect(answers.match('pip install fails on arm64')).toBeUndefined();
-  });
-
-  it('rejects bad entries with the entry named', () => {
-    expect(() => new FeedbackAnswers({ answers: [{ id: 'x', patterns: ['(unclosed'], answer: 'long enough answer', link: 'https://example.org/' }] })).toThrow(ConfigError);
-    try {
-      new FeedbackAnswers({ answers: [{ id: 'x', patterns: ['ok'], answer: 'long enough answer', link: 'http://example.org/' }] });
-      expect.unreachable();
-    } catch (err) {
-      expect((err as ConfigError).issues).toEqual(['feedback answers: answers.0.link: must be an https URL']);
-    }
-    expect(() => new FeedbackAnswers({ answers: [{ id: 'a', patterns: ['x'], answer: 'long enough answer', link: 'https://e.org/' }, { id: 'a', patterns: ['y'], answer: 'long enough answer', link: 'https://e.org/' }] })).toThrow(/duplicate id "a"/);
+    // A general question, not a report about an image: feedback files it as asked.
+    expect(answers.match('my pulls fail with toomanyrequests')).toBeUndefined();
   });
 });

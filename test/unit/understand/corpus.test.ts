@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
+import { KnowledgeBase } from '../../../src/knowledge/base.js';
 import { classify } from '../../../src/understand/classify.js';
 import { describeMiss, loadCorpus, score, type CorpusEntry } from '../../support/question-corpus.js';
 
@@ -43,7 +44,8 @@ describe('the question corpus', () => {
   });
 
   it('is classified with at least 95% accuracy and never about an unrelated image', () => {
-    const s = score(corpus, (q) => classify(q, catalog));
+    const kb = KnowledgeBase.fromFiles();
+    const s = score(corpus, (q) => classify(q, catalog, { knowledge: (t) => kb.match(t, Date.now()) !== undefined }));
     const report = s.misses.map(describeMiss).join('\n');
     expect(s.unrelatedImage.map(describeMiss)).toEqual([]);
     expect(s.correct / s.total, `${s.correct}/${s.total} right; misses:\n${report}`).toBeGreaterThanOrEqual(0.95);

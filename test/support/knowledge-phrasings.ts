@@ -1,0 +1,20 @@
+/** At least two phrasings per entry, as people ask them (no image named). */
+export const PHRASINGS: Record<string, readonly string[]> = {
+  dct: ['DOCKER_CONTENT_TRUST=1 makes my pulls fail', 'is docker content trust still a thing for official images?', 'what happened to notary.docker.io?'],
+  signing: ['are official images signed?', 'do official images have SBOM attestations?', 'how can I see the provenance of an image?'],
+  'propose-image': ['how do I propose a new image?', 'I want to submit my image to the official images', 'how can my project become an official image?'],
+  'cve-scanner': ['why does trivy report so many CVEs?', 'my security scanner shows vulnerabilities in the image'],
+  'tag-removed': ['a tag disappeared from the manifest, why?', 'why was my tag removed?'],
+  'digest-changed': ['why did the digest change under the same tag?', 'the sha256 is different today for the same tag'],
+  'missing-arch': ['why is the arm64 architecture missing?', 'no matching manifest for my platform, why is it unsupported?'],
+  'rate-limits': ['I hit the pull rate limit', 'pulls fail with toomanyrequests'],
+  'where-to-file': ['where should I file a bug about an image?', 'which repo does an image issue go to?'],
+  'deprecated-images': ['what happens to deprecated images?', 'which official images are deprecated?'],
+  'what-official': ['what are official images?', 'what does docker official image mean?'],
+  'rebuild-cadence': ['how often are official images rebuilt?', 'when are the images refreshed?'],
+  bashbrew: ['what is bashbrew?', 'where can I download bashbrew'],
+  healthcheck: ['why is there no HEALTHCHECK in the image?', 'do official images have health checks?'],
+  'build-from-source': ['why do so many images build from source?', 'why is it compiled from source on alpine?'],
+  'link-deprecated': ['the docs use --link but it is deprecated', 'are links deprecated?'],
+  'shared-tags': ["what's the difference between shared tags and simple tags", 'what is a shared tag?'],
+};
