@@ -4,7 +4,7 @@
  * only packs the rendered lines into blocks within Slack's limits.
  */
 import type { Action, RichText } from '../../src/core/richtext.js';
-import { renderLine, renderLinePlain } from './mrkdwn.js';
+import { renderLine, renderLinePlain, stripInvisible } from './mrkdwn.js';
 
 export const BLOCK_LIMITS = {
   /** Blocks per message. */
@@ -113,7 +113,7 @@ function renderButtons(actions: readonly Action[], limits: BlockLimits): ButtonE
 }
 
 function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return stripInvisible(s).replace(/\s+/g, ' ').trim();
 }
 
 function truncateChars(s: string, max: number): string {

@@ -10,12 +10,20 @@ import type { Inline, Line } from '../../src/core/richtext.js';
  * Every active entity starts with "<", so escaping these neutralises all of them.
  */
 export function escapeMrkdwn(text: string): string {
-  return stripControl(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  return stripInvisible(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
-/** Control characters other than newline and tab have no business in a chat message. */
-function stripControl(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+/**
+ * What the IRC adapter strips too, newline and tab aside: C0 and C1 controls, DEL, bidi marks,
+ * embeddings, overrides and isolates, and zero-width characters, all of which can make text
+ * read differently from what it is ("evil\u202egnp.exe"). Unicode line separators become
+ * newlines; a lone surrogate (invalid UTF-16) becomes U+FFFD.
+ */
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function stripInvisible(text: string): string {
+  return text.replace(/[\u2028\u2029]/gu, '\n').replace(INVISIBLE, '').replace(LONE_SURROGATE, '\ufffd');
 }
 
 /**

@@ -110,6 +110,16 @@ describe('Slack in Socket Mode, end to end through createApp', () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it('strips bidi overrides and zero-width characters from what it posts', async () => {
+    const { fake } = await setup();
+    fake.sendEvent(mention('testecho invoice\u202egpj.exe py\u200bthon \u2066x\u2069 \ufeffend', '1700000000.000610'));
+    const call = await fake.waitForCall('chat.postMessage');
+    const all = shown(call);
+    expect(all).toContain('invoicegpj.exe python x end');
+    expect(all).not.toMatch(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u);
+    expect(fake.violations).toEqual([]);
+  });
+
   it("ignores its own messages, other bots, edits and joins", async () => {
     const { fake } = await setup();
     const dm = { type: 'message', channel_type: 'im', channel: 'D0USER' };
