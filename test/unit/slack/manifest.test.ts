@@ -35,4 +35,21 @@ describe('slack-app-manifest.yml matches what the adapter does', () => {
     expect(manifest.features.bot_user.display_name.length).toBeLessThanOrEqual(80);
     for (const c of manifest.features.slash_commands) expect(c.command.length).toBeLessThanOrEqual(32);
   });
+
+  it("README promises in Slack channels only what the manifest subscribes to", () => {
+    const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
+    const readsChannelMessages = manifest.settings.event_subscriptions.bot_events.includes('message.channels');
+    // Every paragraph that offers the `!` prefix in a channel.
+    const bangClaims = readme.split(/\n\s*\n/).filter((p) => /prefix a command with `!`|`!cmd`/.test(p));
+    expect(bangClaims.length).toBeGreaterThan(0);
+    if (readsChannelMessages) {
+      expect(manifest.oauth_config.scopes.bot).toContain('channels:history');
+    } else {
+      // Then `!` must be offered for IRC channels only, and the Slack section must say so.
+      for (const p of bangClaims) expect(p.replace(/\s+/g, ' ')).toMatch(/(IRC channel|IRC setup|in channels and bare in private)/);
+      const slackSection = readme.slice(readme.indexOf('## Slack setup'), readme.indexOf('## IRC setup'));
+      expect(slackSection.replace(/\s+/g, ' ')).toMatch(/The `!` prefix is for IRC/);
+      expect(manifest.oauth_config.scopes.bot).not.toContain('channels:history');
+    }
+  });
 });
