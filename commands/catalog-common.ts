@@ -4,12 +4,12 @@
  * wait, and the wording of answers.
  */
 import { ARCHITECTURES, bashbrewArchOf, type BashbrewArch } from '../src/catalog/arch.js';
-import { dockerfileUrl, normaliseImageName, splitImageRef, type Catalog, type ImageInfo, type TagInfo } from '../src/catalog/catalog.js';
+import { normaliseImageName, splitImageRef, type Catalog, type ImageInfo, type TagInfo } from '../src/catalog/catalog.js';
 import { formatAge } from '../src/core/clock.js';
 import { UpstreamError, UserError } from '../src/core/errors.js';
-import { capList, rt, type Line, type RichText } from '../src/core/richtext.js';
 import type { CommandContext } from '../src/dispatch/command.js';
 import type { HubImage, HubTag } from '../src/hub/types.js';
+import { goneTagText } from './catalog-gone.js';
 
 /** The longest Docker Hub wait a chat answer accepts; after it we answer from the manifests. */
 export const HUB_WAIT_MS = 4000;
@@ -71,28 +71,20 @@ export async function hubTag(ctx: CommandContext, image: string, tag: string): P
   }
 }
 
-/** The Tag (or SharedTag) the user asked for, or a UserError naming close tags. */
+/**
+ * The Tag (or SharedTag) the user asked for; no tag means `latest`, as docker does. A tag not in
+ * the manifest becomes a UserError that explains it (catalog-gone.ts).
+ */
 export async function requireTag(ctx: CommandContext, catalog: Catalog, image: ImageInfo, tagText: string | undefined, usage: string): Promise<TagInfo> {
   if (tagText === undefined || tagText === '') {
-    throw new UserError('catalog.no-tag', `Which tag of ${image.name}? Usage: ${usage} (for example ${image.name}:${image.tags[0] ?? 'latest'}).`);
+    const latest = catalog.tag(image.name, 'latest');
+    if (latest) return latest;
+    throw new UserError('catalog.no-tag', `${image.name} has no "latest" tag: which tag? Usage: ${usage} (for example ${image.name}:${image.tags[0] ?? '?'}).`);
   }
   const info = catalog.tag(image.name, tagText);
   if (info) return info;
-  const shown = echo(tagText);
-  const hints = catalog.suggestTags(image.name, tagText);
-  const hint = hints.length ? ` Did you mean ${orList(hints.map((h) => `${image.name}:${h}`))}?` : ` See "tags ${image.name}".`;
-  // A tag that left the manifest may still be on Hub: say so rather than "no such tag".
-  if (/^\w[\w.-]{0,127}$/.test(tagText)) {
-    const hub = await hubTag(ctx, image.name, tagText);
-    if (hub.kind === 'found') {
-      const pushed = pushedAt(hub.tag);
-      throw new UserError(
-        'catalog.unmaintained-tag',
-        `${image.name}:${shown} is not in the current manifest, so it is no longer maintained or updated; Docker Hub still serves it${pushed ? ` (last pushed ${age(ctx, pushed)})` : ''}.${hint}`,
-      );
-    }
-  }
-  throw new UserError('catalog.unknown-tag', `${image.name} has no tag "${shown}".${hint}`);
+  const gone = await goneTagText(ctx, catalog, image, tagText);
+  throw new UserError(gone.code, gone.text);
 }
 
 export function pushedAt(tag: HubTag): number | undefined {
@@ -113,31 +105,6 @@ export function shortDigest(digest: string | undefined): string {
 export function orList(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
-}
-
-/** The tag line of `tag`: what it is, what else it is called, and where it is built from. */
-export function describeTag(info: TagInfo): Line[] {
-  const ref = `${info.image}:${info.tag}`;
-  const lines: Line[] = [];
-  if (info.shared) {
-    lines.push(
-      rt.line(
-        rt.bold(ref),
-        ` is a shared tag: one multi-platform name for ${info.entries.length} ${info.entries.length === 1 ? 'entry' : 'entries'} (${capList(info.entries.map((e) => e.tags[0] ?? '?'), 6)}).`,
-      ),
-    );
-  } else {
-    const entry = info.entries[0]!;
-    const others = [...entry.tags, ...entry.sharedTags].filter((t) => t !== info.tag);
-    lines.push(rt.line(rt.bold(ref), others.length ? ` is the same image as ${capList(others.map((t) => `${info.image}:${t}`), 8)}.` : '.'));
-  }
-  lines.push(rt.line(`Architectures: ${info.architectures.join(', ')}.`));
-  const entry = info.entries[0]!;
-  const url = dockerfileUrl(entry);
-  if (url && !info.shared) {
-    lines.push(rt.line('Built from ', rt.link(url, `${entry.builder === 'oci-import' ? 'OCI index' : 'Dockerfile'} at ${entry.gitCommit.slice(0, 7)}`), '.'));
-  }
-  return lines;
 }
 
 /** Per-architecture publish state, from the manifest and (when it answered) Docker Hub. */
@@ -171,62 +138,6 @@ export function archReport(info: TagInfo, hub: HubTag | undefined): ArchReport {
 
 export function hubImageText(ctx: CommandContext, image: HubImage): string {
   return `${shortDigest(image.digest)}${image.lastPushed ? `, ${age(ctx, image.lastPushed)}` : ''}`;
-}
-
-/** The full `arches` answer; `focus` puts a yes/no about one architecture first. */
-export function archesReply(ctx: CommandContext, info: TagInfo, hub: HubResult, focus?: BashbrewArch): RichText {
-  const ref = `${info.image}:${info.tag}`;
-  const found = hub.kind === 'found' ? hub.tag : undefined;
-  const r = archReport(info, found);
-  const lines: Line[] = [];
-  if (focus) lines.push(focusLine(ctx, ref, focus, r, hub));
-  if (hub.kind === 'missing') {
-    lines.push(rt.line(rt.bold(ref), ` supports ${info.architectures.join(', ')} (per the manifest).`));
-    lines.push(rt.line(`Docker Hub data missing (${hub.why}), so which of these are published is unknown.`));
-  } else {
-    if (hub.kind === 'absent') lines.push(rt.line(rt.bold(ref), ' is not on Docker Hub yet: nothing is published for it.'));
-    if (r.published.length) {
-      lines.push(rt.line(rt.bold('Published'), ': ', capList(r.published.map((p) => `${p.arch} (${hubImageText(ctx, p.image)})`), 11)));
-    }
-    if (r.pending.length) lines.push(rt.line(rt.bold('Supported, not yet published'), `: ${r.pending.join(', ')}`));
-    if (r.extra.length) lines.push(rt.line(rt.bold('On Hub but no longer in the manifest'), `: ${r.extra.map((p) => p.arch).join(', ')}`));
-  }
-  if (r.unsupported.length || r.extra.length) {
-    lines.push(rt.line(rt.bold('Not supported'), `: ${[...r.unsupported, ...r.extra.map((p) => p.arch)].join(', ')}`));
-  }
-  return { lines };
-}
-
-function focusLine(ctx: CommandContext, ref: string, arch: BashbrewArch, r: ArchReport, hub: HubResult): Line {
-  const published = r.published.find((p) => p.arch === arch);
-  if (published) return rt.line(rt.bold('Yes'), `: ${ref} is published for ${arch} (${hubImageText(ctx, published.image)}).`);
-  if (r.unsupported.includes(arch) || r.extra.some((p) => p.arch === arch)) {
-    return rt.line(rt.bold('No'), `: ${ref} is not built for ${arch}.`);
-  }
-  if (hub.kind === 'missing') return rt.line(rt.bold('Yes'), `, per the manifest ${ref} is built for ${arch} (Docker Hub data missing, so not confirmed as published).`);
-  return rt.line(rt.bold('Not yet'), `: ${ref} supports ${arch}, but it is not published on Docker Hub yet.`);
-}
-
-/** The `tag` answer's Hub line. */
-export function hubLine(ctx: CommandContext, ref: string, hub: HubResult, info: TagInfo): Line {
-  switch (hub.kind) {
-    case 'missing':
-      return rt.line(`Docker Hub data missing (${hub.why}); the answer above is from the manifest.`);
-    case 'absent':
-      return rt.line(`Not on Docker Hub yet: ${ref} is in the manifest but has not been published.`);
-    case 'found': {
-      const r = archReport(info, hub.tag);
-      const when = pushedAt(hub.tag);
-      return rt.line(
-        'Docker Hub: ',
-        rt.code(shortDigest(hub.tag.digest)),
-        when ? `, last pushed ${age(ctx, when)} (${new Date(when).toISOString().slice(0, 10)})` : '',
-        `, ${r.published.length} of ${info.architectures.length} architectures published`,
-        r.pending.length ? ` (waiting for ${r.pending.join(', ')})` : '',
-        '.',
-      );
-    }
-  }
 }
 
 export { normaliseImageName };

@@ -2,7 +2,8 @@ import type { BashbrewArch } from '../src/catalog/arch.js';
 import type { Catalog } from '../src/catalog/catalog.js';
 import type { CommandContext, Reply } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
-import { archesReply, catalogOf, hubTag, requireImage, requireTag } from './catalog-common.js';
+import { archesReply } from './catalog-answers.js';
+import { catalogOf, hubTag, requireImage, requireTag } from './catalog-common.js';
 import { image as imageCommand } from './image.js';
 import { latestVersionReply } from './latest-version.js';
 import { tag as tagCommand } from './tag.js';
@@ -53,7 +54,7 @@ async function lastPublished(ctx: CommandContext, catalog: Catalog, imageName: s
 async function arches(ctx: CommandContext, catalog: Catalog, imageName: string, tag: string | undefined, focus: BashbrewArch | undefined): Promise<Reply> {
   const image = requireImage(catalog, imageName);
   const info = await requireTag(ctx, catalog, image, tag ?? defaultTag(catalog, image.name, image.tags), 'arches <name>:<tag>');
-  return archesReply(ctx, info, await hubTag(ctx, info.image, info.tag), focus);
+  return archesReply(ctx, catalog, info, await hubTag(ctx, info.image, info.tag), focus);
 }
 
 function defaultTag(catalog: Catalog, image: string, tags: readonly string[]): string {

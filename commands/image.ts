@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { capList, rt, type Inline, type Line } from '../src/core/richtext.js';
+import { deprecationSummary } from '../src/catalog/deprecation.js';
+import { rt, type Inline } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { catalogOf, requireImage } from './catalog-common.js';
+import { dataAge, fitList, hubTagsUrl, manifestProblem, withNotes } from './catalog-fit.js';
 
 export const image = defineCommand({
   name: 'image',
@@ -13,30 +15,30 @@ export const image = defineCommand({
     const catalog = await catalogOf(ctx);
     const info = requireImage(catalog, name);
     const route = catalog.routeFor(info.name);
-    const lines: Line[] = [
-      rt.line(rt.bold(info.name), info.description ? `: ${info.description}` : ''),
-      rt.line(
-        `${info.tags.length} tags in ${info.entries.length} ${info.entries.length === 1 ? 'entry' : 'entries'}`,
-        info.sharedTags.length ? ` plus ${info.sharedTags.length} shared (${capList(info.sharedTags, 5)})` : '',
-        `; architectures: ${info.architectures.join(', ')}.`,
-      ),
-    ];
+    const problem = manifestProblem(info);
+    const first: Inline[] = [rt.bold(info.name), rt.text(info.description ? `: ${info.description}` : '')];
+    if (info.entries.length) {
+      first.push(
+        rt.text(
+          ` ${info.tags.length} tags in ${info.entries.length} ${info.entries.length === 1 ? 'entry' : 'entries'}` +
+            (info.sharedTags.length ? ` plus ${info.sharedTags.length} shared` : '') +
+            `; ${fitList(info.architectures, 120)}. `,
+        ),
+        rt.link(hubTagsUrl(info.name)),
+      );
+    } else {
+      first.push(rt.text(`. No tags can be listed: ${problem ?? 'its manifest has no entries'}.`));
+    }
+    const second: Inline[] = [];
     const who = info.maintainers.map((m) => `@${m.handle}`);
-    const where: Inline[] = [rt.text(`Maintainers: ${capList(who, 6)}`)];
-    if (route?.issuesUrl) where.push(rt.text('. Issues: '), rt.link(route.issuesUrl));
-    else if (route?.githubRepoUrl) where.push(rt.text('. Repo: '), rt.link(route.githubRepoUrl));
-    where.push(rt.text('.'));
-    lines.push(where);
-    if (info.deprecation) lines.push(rt.line(rt.bold('Deprecated'), `: ${firstSentence(info.deprecation)}`));
-    lines.push(rt.line('Docs: ', rt.link(`https://hub.docker.com/_/${info.name}`), ` — try "tags ${info.name}".`));
-    return { lines };
+    if (who.length) second.push(rt.text(`Maintainers: ${fitList(who, 60)}.`));
+    if (route?.issuesUrl) second.push(rt.text(`${second.length ? ' ' : ''}Issues: `), rt.link(route.issuesUrl), rt.text('.'));
+    else if (route?.githubRepoUrl) second.push(rt.text(`${second.length ? ' ' : ''}Repo: `), rt.link(route.githubRepoUrl), rt.text('.'));
+    const notes: string[] = [];
+    if (info.deprecation !== undefined) notes.push(deprecationSummary(info));
+    if (problem && info.entries.length) notes.push(`${problem}.`);
+    const age = dataAge(ctx, catalog);
+    if (age) notes.push(age);
+    return { lines: [first, withNotes(second, notes)] };
   },
 });
-
-/** The first sentence of a Markdown paragraph, without link markup, for a one-line notice. */
-export function firstSentence(markdown: string): string {
-  const plain = markdown.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s+/g, ' ').trim();
-  const end = plain.search(/[.!?](\s|$)/);
-  const sentence = end >= 0 ? plain.slice(0, end + 1) : plain;
-  return sentence.length > 200 ? `${sentence.slice(0, 200)}…` : sentence;
-}

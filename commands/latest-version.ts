@@ -2,7 +2,8 @@ import type { TagInfo } from '../src/catalog/catalog.js';
 import { UserError } from '../src/core/errors.js';
 import { capList, rt } from '../src/core/richtext.js';
 import type { CommandContext, Reply } from '../src/dispatch/command.js';
-import { catalogOf, hubLine, hubTag, requireImage } from './catalog-common.js';
+import { hubSummary } from './catalog-answers.js';
+import { catalogOf, hubTag, requireImage } from './catalog-common.js';
 
 const VERSION_TAG = /^v?\d+(?:\.\d+)*$/;
 
@@ -32,7 +33,7 @@ export async function latestVersionReply(ctx: CommandContext, imageName: string,
       version ? ` is ${image.name} ${version}` : ' carries no version number in its tags',
       others.length ? ` (also ${capList(others.map((t) => `${image.name}:${t}`), 5)}).` : '.',
     ),
-    hubLine(ctx, ref, hub, info),
+    rt.line(hubSummary(ctx, hub, info)),
   );
 }
 

@@ -3,7 +3,7 @@ import { capList, rt, type Line } from '../src/core/richtext.js';
 import type { CommandContext, Reply } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
 import { age, catalogOf, echo, hubTag, pushedAt, requireImage } from './catalog-common.js';
-import { firstSentence } from './image.js';
+import { firstSentence } from '../src/catalog/deprecation.js';
 import { tag as tagCommand } from './tag.js';
 
 /**

@@ -170,13 +170,19 @@ export function renderWhen(a: WhenAnswer, repo: string, now: number): RichText {
   const merged = (pr.kind === 'pr' && pr.pr.state === 'MERGED') || pr.kind === 'in-library';
   const openPr = pr.kind === 'pr' && pr.pr.state === 'OPEN' ? pr.pr : undefined;
 
+  if (a.current !== undefined) {
+    const still = hub.kind === 'published' ? `; Docker Hub still has ${a.image}:${a.version}, but it gets no updates` : hub.kind === 'unchecked' ? `; Docker Hub state unknown (${hub.why})` : '';
+    return rt.of(rt.line(rt.bold(name), `: superseded: library/${a.image} is at ${a.current}, so ${a.version} will not be built again${still}.`));
+  }
   if (!hubPublished && !merged && !openPr && src.kind !== 'found') {
     const checked = [
       src.kind === 'absent' ? `${src.repo} does not name it (checked ${capList(src.checked.length ? src.checked : ['its default branch'], 3)})` : `source repo not checked (${src.why})`,
-      pr.kind === 'unchecked' ? `official-images PRs not checked (${pr.why})` : pr.kind === 'pr' ? `the only PR naming it, #${pr.pr.number}, was closed without merging` : 'no official-images PR names it',
-      hub.kind === 'unchecked' ? `Docker Hub not checked (${hub.why})` : `Docker Hub has no ${a.image}:${a.version} tag`,
+      pr.kind === 'unchecked' ? `official-images PR state unknown (${pr.why})` : pr.kind === 'pr' ? `the only PR naming it, #${pr.pr.number}, was closed without merging` : 'no official-images PR names it',
+      hub.kind === 'unchecked' ? `Docker Hub state unknown (${hub.why})` : `Docker Hub has no ${a.image}:${a.version} tag`,
     ];
-    return rt.of(rt.line(rt.bold(name), `: nothing has started yet: ${checked.join('; ')}.`));
+    // "Nothing has started" only when every step could be checked.
+    const verdict = pr.kind === 'unchecked' || hub.kind === 'unchecked' ? 'not seen where I could look, and part of the pipeline is unknown' : 'nothing has started yet';
+    return rt.of(rt.line(rt.bold(name), `: ${verdict}: ${checked.join('; ')}.`));
   }
 
   let headline: string;
@@ -187,6 +193,9 @@ export function renderWhen(a: WhenAnswer, repo: string, now: number): RichText {
   } else if (hubPublished) {
     headline = `published on ${hub.arches.length} of ${hub.arches.length + hub.pendingArches.length} architectures; still building: ${capList(hub.pendingArches, 6)}`;
     remaining = ['merge-to-publish'];
+  } else if (merged && hub.kind === 'unchecked') {
+    headline = `merged into official-images; Docker Hub state unknown (${hub.why}), so whether it is built and pushed is unknown`;
+    remaining = ['merge-to-publish'];
   } else if (merged) {
     headline = 'merged into official-images; waiting for the build and push to Docker Hub';
     remaining = ['merge-to-publish'];
@@ -194,7 +203,8 @@ export function renderWhen(a: WhenAnswer, repo: string, now: number): RichText {
     headline = `in review: official-images PR #${openPr.number} is open${openPr.isDraft ? ' (draft)' : ''}`;
     remaining = ['pr-to-merge', 'merge-to-publish'];
   } else {
-    headline = `in ${src.kind === 'found' ? src.repo : 'its source repository'} only; no official-images PR yet`;
+    const where = src.kind === 'found' ? src.repo : 'its source repository';
+    headline = pr.kind === 'unchecked' ? `in ${where}; official-images PR state unknown (${pr.why})` : `in ${where} only; no official-images PR yet`;
     remaining = ['repo-to-pr', 'pr-to-merge', 'merge-to-publish'];
   }
   const lines: Line[] = [rt.line(rt.bold(name), `: ${headline}`)];
@@ -220,7 +230,7 @@ export function renderWhen(a: WhenAnswer, repo: string, now: number): RichText {
   } else if (pr.kind === 'none') {
     lines.push(rt.line(`2. official-images: no PR names ${a.version} yet `, rt.link(`https://github.com/${repo}/pulls?q=${encodeURIComponent(`is:pr label:library/${a.image}`)}`)));
   } else {
-    lines.push(rt.line(`2. official-images: not checked (${pr.why})`));
+    lines.push(rt.line(`2. official-images: PR state unknown (${pr.why})`));
   }
 
   // 3. Docker Hub
@@ -241,7 +251,7 @@ export function renderWhen(a: WhenAnswer, repo: string, now: number): RichText {
   } else if (hub.kind === 'absent') {
     lines.push(rt.line(`3. Docker Hub: no ${a.image}:${a.version} tag yet`));
   } else {
-    lines.push(rt.line(`3. Docker Hub: not checked (${hub.why})`));
+    lines.push(rt.line(`3. Docker Hub: state unknown (${hub.why})`));
   }
   const estimate = estimateText(a, remaining);
   if (estimate) lines[0] = [...lines[0]!, rt.text(`. ${estimate}`)];

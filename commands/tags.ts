@@ -1,29 +1,35 @@
 import { z } from 'zod';
 import { UserError } from '../src/core/errors.js';
 import { globLimitProblem } from '../src/core/glob.js';
-import { capList, rt } from '../src/core/richtext.js';
+import { rt } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { catalogOf, echo, requireImage } from './catalog-common.js';
+import { LINE_BYTES, bytes, fitList, hubTagsUrl, imageNotes, manifestProblem, manifestUrl, withNotes } from './catalog-fit.js';
 
-/** Enough to see the shape of an image's tags in one or two chat lines. */
-const MAX_SHOWN = 40;
+const USAGE = 'tags <name> [glob]';
 
 export const tags = defineCommand({
   name: 'tags',
   summary: 'The tags of an image, optionally only those matching a glob (tags node *-alpine)',
-  usage: 'tags <name> [glob]',
+  usage: USAGE,
   access: 'anyone',
-  args: z.tuple([z.string().min(1)]).rest(z.string()),
-  async run(ctx, [name, ...rest]) {
-    if (rest.length > 1) throw new UserError('command.usage', 'Too many arguments. Usage: tags <name> [glob], for example "tags node *-alpine".');
+  args: z.array(z.string().min(1)),
+  async run(ctx, words) {
+    const [name, ...rest] = words;
+    if (name === undefined) throw new UserError('command.usage', `Which image? Usage: ${USAGE}, for example "tags python" or "tags node *-alpine".`);
+    if (rest.length > 1) throw new UserError('command.usage', `Too many arguments. Usage: ${USAGE}, for example "tags node *-alpine".`);
     const catalog = await catalogOf(ctx);
     const info = requireImage(catalog, name.replace(/:.*$/, ''));
+    const notes = imageNotes(ctx, catalog, info);
     const glob = rest[0];
+    if (!info.entries.length) {
+      throw new UserError('catalog.broken-manifest', `${info.name}: no tags can be listed. ${manifestProblem(info) ?? 'Its manifest has no entries'}.`);
+    }
     if (glob === undefined) {
-      return rt.of(
-        rt.line(rt.bold(info.name), ` has ${info.tags.length} tags: ${capList(info.tags, MAX_SHOWN)}.`),
-        ...(info.sharedTags.length ? [rt.line(`Shared tags (multi-platform, several entries): ${capList(info.sharedTags, 12)}.`)] : []),
-      );
+      const head = `${info.name} has ${info.tags.length} tags: `;
+      const first = [rt.bold(info.name), rt.text(` has ${info.tags.length} tags: ${fitList(info.tags, LINE_BYTES - bytes(head))}.`)];
+      const shared = info.sharedTags.length ? [`Shared tags (multi-platform, several entries): ${fitList(info.sharedTags, 140)}.`] : [];
+      return { lines: [first, withNotes([rt.text('All tags: '), rt.link(hubTagsUrl(info.name)), rt.text('.')], [...shared, ...notes])] };
     }
     const tooBig = globLimitProblem(glob);
     if (tooBig) throw new UserError('tags.glob', `That glob ${tooBig}.`);
@@ -31,6 +37,8 @@ export const tags = defineCommand({
     if (!matches.length) {
       throw new UserError('catalog.no-match', `No ${info.name} tag matches "${echo(glob)}" (${info.tags.length} tags; globs use * and ?, e.g. "3.*-slim").`);
     }
-    return rt.of(rt.line(rt.bold(info.name), ` tags matching "${echo(glob)}" (${matches.length}): ${capList(matches, MAX_SHOWN)}.`));
+    const head = `${info.name} tags matching "${echo(glob)}" (${matches.length}): `;
+    const first = [rt.bold(info.name), rt.text(` tags matching "${echo(glob)}" (${matches.length}): ${fitList(matches, LINE_BYTES - bytes(head))}.`)];
+    return { lines: [first, withNotes([rt.text('The manifest: '), rt.link(manifestUrl(info.name)), rt.text('.')], notes)] };
   },
 });

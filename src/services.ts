@@ -8,6 +8,7 @@ import type { CommandDef } from './dispatch/command.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { CannedAnswer } from './feedback/answers.js';
 import type { KnowledgeAnswer } from './knowledge/base.js';
+import type { TagPresence } from './catalog/tag-history.js';
 import type { HubLookup } from './hub/types.js';
 import type { TrustLookup } from './registry/types.js';
 import type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer } from './prs/types.js';
@@ -131,6 +132,8 @@ export interface NotifyLookup {
 export interface CatalogLookup {
   /** The current catalog; waits briefly for the first load, then throws a UserError. */
   get(): Promise<Catalog>;
+  /** What the bot has seen of a tag across catalog refreshes; undefined when never seen. */
+  tagPresence?(image: string, tag: string): TagPresence | undefined;
 }
 
 /** What `feedback` asks for; the text is verbatim user input. */

@@ -6,10 +6,13 @@
 import { ARCHITECTURES, type BashbrewArch } from './arch.js';
 import { deriveFeedbackRoute, type FeedbackRoute } from './feedback-route.js';
 import { globMatch } from '../core/glob.js';
-import { archValue, parseManifest, type Maintainer, type ManifestEntry, type ManifestError } from './manifest.js';
+import { typoDistance } from '../core/distance.js';
+import { deprecationAlternatives } from './deprecation.js';
+import { ManifestError, archValue, parseManifest, type Maintainer, type ManifestEntry } from './manifest.js';
 import type { CatalogFiles } from './source.js';
 
 export type { FeedbackRoute } from './feedback-route.js';
+export { typoDistance };
 
 export interface ImageInfo {
   readonly name: string;
@@ -17,6 +20,8 @@ export interface ImageInfo {
   readonly description: string | undefined;
   /** docs deprecated.md, when the image is deprecated. */
   readonly deprecation: string | undefined;
+  /** The images deprecated.md names as alternatives, in its order. */
+  readonly deprecationAlternatives: readonly string[];
   readonly maintainers: readonly Maintainer[];
   /** Where the Dockerfiles live (the manifest's GitRepo, of the first entry). */
   readonly gitRepo: string | undefined;
@@ -29,6 +34,8 @@ export interface ImageInfo {
   readonly architectures: readonly BashbrewArch[];
   /** Problems found while parsing this image's manifest (entries with errors are left out). */
   readonly errors: readonly ManifestError[];
+  /** Set when the manifest file exists but could not be read at all (too large, truncated). */
+  readonly unreadable?: string;
 }
 
 export interface TagInfo {
@@ -87,10 +94,15 @@ export class Catalog {
   /** Parses every manifest; bad entries are left out and reported in each image's `errors`. */
   static fromFiles(files: CatalogFiles): Catalog {
     const images = new Map<string, ImageInfo>();
+    const known = (n: string) => files.library.has(n) || files.unreadable?.has(n) === true;
     for (const [name, text] of files.library) {
       const image = normaliseImageName(name);
       if (!image) continue;
-      images.set(image, buildImage(image, text, files.docs.get(name)));
+      images.set(image, buildImage(image, text, files.docs.get(name), known));
+    }
+    for (const [name, why] of files.unreadable ?? []) {
+      const image = normaliseImageName(name);
+      if (image && !images.has(image)) images.set(image, unreadableImage(image, why, files.docs.get(name), known));
     }
     const routes = new Map<string, FeedbackRoute>();
     for (const name of new Set([...files.library.keys(), ...files.docs.keys()])) {
@@ -184,13 +196,38 @@ export class Catalog {
   }
 }
 
-function buildImage(name: string, text: string, docs: Readonly<Record<string, string>> | undefined): ImageInfo {
+type Docs = Readonly<Record<string, string>> | undefined;
+
+function docsFacts(name: string, docs: Docs, isImage: (n: string) => boolean) {
+  const deprecation = docs?.['deprecated.md']?.trim() || undefined;
+  return {
+    description: docs?.['README-short.txt']?.trim() || undefined,
+    deprecation,
+    deprecationAlternatives: deprecation ? deprecationAlternatives(name, deprecation, isImage) : [],
+  };
+}
+
+function unreadableImage(name: string, why: string, docs: Docs, isImage: (n: string) => boolean): ImageInfo {
+  return {
+    name,
+    ...docsFacts(name, docs, isImage),
+    maintainers: [],
+    gitRepo: undefined,
+    entries: [],
+    tags: [],
+    sharedTags: [],
+    architectures: [],
+    errors: [new ManifestError(`library/${name}`, 0, why)],
+    unreadable: why,
+  };
+}
+
+function buildImage(name: string, text: string, docs: Docs, isImage: (n: string) => boolean): ImageInfo {
   const { manifest, errors } = parseManifest(`library/${name}`, text);
   const sharedTags = [...new Set(manifest.entries.flatMap((e) => e.sharedTags))];
   return {
     name,
-    description: docs?.['README-short.txt']?.trim() || undefined,
-    deprecation: docs?.['deprecated.md']?.trim() || undefined,
+    ...docsFacts(name, docs, isImage),
     maintainers: manifest.maintainers,
     gitRepo: manifest.entries[0]?.gitRepo,
     entries: manifest.entries,
@@ -217,31 +254,6 @@ function closest(input: string, candidates: readonly string[], max: number): str
   }
   scored.sort((a, b) => a.d - b.d || a.c.length - b.c.length || (a.c < b.c ? -1 : 1));
   return [...new Set(scored.map((s) => s.c))].slice(0, max);
-}
-
-/**
- * Edit distance where swapping two neighbouring letters costs 1 ("pyhton" is one step from
- * "python", not two), so the intended name wins over other names two edits away. Inputs are
- * capped so hostile input stays cheap.
- */
-export function typoDistance(a: string, b: string, max = Infinity): number {
-  const x = a.slice(0, 64);
-  const y = b.slice(0, 64);
-  const rows: number[][] = [Array.from({ length: y.length + 1 }, (_, j) => j)];
-  for (let i = 1; i <= x.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= y.length; j++) {
-      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      row.push(d);
-    }
-    // Two whole rows beyond `max` cannot come back under it: stop early (callers that only
-    // care about close words ask many of them).
-    if (i > 1 && Math.min(...row) > max && Math.min(...rows[i - 1]!) > max) return max + 1;
-    rows.push(row);
-  }
-  return rows[x.length]![y.length]!;
 }
 
 /**

@@ -54,11 +54,17 @@ export class DirectoryCatalogSource implements CatalogSource {
     }
     const hash = createHash('sha256');
     const library = new Map<string, string>();
+    const unreadable = new Map<string, string>();
     for (const name of names) {
-      const text = await readSmallFile(join(libraryDir, name));
-      if (text === undefined) continue;
-      library.set(name, text);
-      hash.update(`L\0${name}\0${text}\0`);
+      const read = await readLibraryFile(join(libraryDir, name));
+      if (read === undefined) continue;
+      if ('tooLarge' in read) {
+        unreadable.set(name, `the file is ${formatBytes(read.tooLarge)}, over the ${formatBytes(MAX_FILE_BYTES)} limit, so it was not read`);
+        hash.update(`U\0${name}\0${read.tooLarge}\0`);
+        continue;
+      }
+      library.set(name, read.text);
+      hash.update(`L\0${name}\0${read.text}\0`);
     }
     if (library.size === 0) {
       throw new UpstreamError('catalog.dir-empty', `${libraryDir} holds no manifests`, { retryable: false });
@@ -84,8 +90,30 @@ export class DirectoryCatalogSource implements CatalogSource {
     }
     const revision = `sha256:${hash.digest('hex')}`;
     if (knownRevision === revision) return null;
-    return this.#dataDate === undefined ? { library, docs, revision } : { library, docs, revision, dataDate: this.#dataDate };
+    return {
+      library,
+      docs,
+      revision,
+      ...(unreadable.size ? { unreadable } : {}),
+      ...(this.#dataDate === undefined ? {} : { dataDate: this.#dataDate }),
+    };
   }
+}
+
+/** A library file's text, or its size when too large to be a manifest; undefined when absent. */
+async function readLibraryFile(path: string): Promise<{ text: string } | { tooLarge: number } | undefined> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) return undefined;
+    if (s.size > MAX_FILE_BYTES) return { tooLarge: s.size };
+    return { text: await readFile(path, 'utf8') };
+  } catch {
+    return undefined;
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
 /** A regular file's text; undefined when absent, not a file, or implausibly large. */

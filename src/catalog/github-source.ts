@@ -105,10 +105,12 @@ export class GitHubCatalogSource implements CatalogSource {
 
     const libTree = answer.library?.object?.library;
     const library = new Map<string, string>();
+    const unreadable = new Map<string, string>();
     for (const entry of libTree?.object?.entries ?? []) {
       if (entry.type !== 'blob' || !entry.name || !IMAGE_NAME.test(entry.name)) continue;
       const text = this.#blobText(entry.object, `library/${entry.name}`);
       if (text !== undefined) library.set(entry.name, text);
+      else if (entry.object?.isTruncated) unreadable.set(entry.name, 'GitHub sent the file truncated (too large), so it was not read');
     }
     if (library.size === 0) {
       throw new UpstreamError('catalog.github-empty', `${this.#o.officialImagesRepo} library/ holds no manifests`, { retryable: false });
@@ -148,6 +150,7 @@ export class GitHubCatalogSource implements CatalogSource {
       library,
       docs,
       revision: `${libTree?.oid ?? libTreeOid}:${docsObject?.tree?.oid ?? docsTreeOid ?? 'none'}`,
+      ...(unreadable.size ? { unreadable } : {}),
       ...(dates.length ? { dataDate: Math.max(...dates) } : {}),
     };
   }

@@ -6,6 +6,7 @@ import type { DataSourceInfo } from '../services.js';
 import type { Db } from '../store/db.js';
 import { Catalog } from './catalog.js';
 import type { CatalogFiles, CatalogSource } from './source.js';
+import { TagHistory, type TagPresence } from './tag-history.js';
 
 export interface CatalogServiceOptions {
   readonly source: CatalogSource;
@@ -32,6 +33,7 @@ interface CacheRow {
 interface StoredFiles {
   library: Record<string, string>;
   docs: Record<string, Record<string, string>>;
+  unreadable?: Record<string, string>;
 }
 
 /**
@@ -50,9 +52,11 @@ export class CatalogService {
   #stop: AbortController | undefined;
   readonly #firstLoad: Promise<void>;
   #resolveFirstLoad!: () => void;
+  readonly #history: TagHistory;
 
   constructor(opts: CatalogServiceOptions) {
     this.#o = opts;
+    this.#history = new TagHistory(opts.db);
     this.#firstLoad = new Promise((resolve) => (this.#resolveFirstLoad = resolve));
   }
 
@@ -70,6 +74,16 @@ export class CatalogService {
     if (this.#catalog) return this.#catalog;
     const why = this.#lastError ? ` (last attempt failed: ${this.#lastError.message.slice(0, 200)})` : '';
     throw new UserError('catalog.loading', `The image catalog is still loading from ${this.#o.source.name}; try again in a moment${why}.`);
+  }
+
+  /** What the bot has seen of a tag across refreshes (when it left the manifest). */
+  tagPresence(image: string, tag: string): TagPresence | undefined {
+    try {
+      return this.#history.get(image, tag);
+    } catch (err) {
+      this.#o.log.warn({ err, image, tag }, 'tag history unreadable');
+      return undefined;
+    }
   }
 
   /** Resolves when a catalog is loaded (from the cache or the source), or after `ms`. */
@@ -125,6 +139,7 @@ export class CatalogService {
       const files: CatalogFiles = {
         library: new Map(Object.entries(stored.library)),
         docs: new Map(Object.entries(stored.docs)),
+        ...(stored.unreadable ? { unreadable: new Map(Object.entries(stored.unreadable)) } : {}),
         revision: row.revision,
         ...(row.data_date !== null ? { dataDate: row.data_date } : {}),
       };
@@ -169,6 +184,7 @@ export class CatalogService {
     try {
       catalog = Catalog.fromFiles(files);
       this.#save(files, now);
+      this.#history.record(catalog, now);
     } catch (err) {
       this.#lastError = { at: now, message: errorMessage(err) };
       log.error({ err, source: source.name }, 'catalog rebuild failed; keeping the previous catalog');
@@ -190,7 +206,11 @@ export class CatalogService {
   }
 
   #save(files: CatalogFiles, now: number): void {
-    const stored: StoredFiles = { library: Object.fromEntries(files.library), docs: Object.fromEntries(files.docs) };
+    const stored: StoredFiles = {
+      library: Object.fromEntries(files.library),
+      docs: Object.fromEntries(files.docs),
+      ...(files.unreadable?.size ? { unreadable: Object.fromEntries(files.unreadable) } : {}),
+    };
     const { source, db } = this.#o;
     db.transaction(() => {
       // Only one cached catalog is useful; an old source's row would only waste space.
@@ -234,7 +254,9 @@ export class CatalogService {
     if (this.#lastError) {
       out.push(`catalog refresh failed ${formatAge(now - this.#lastError.at)} ago: ${this.#lastError.message.slice(0, 200)}${this.#catalog ? ' (answering from the previous catalog)' : ''}`);
     }
-    const problems = this.#catalog?.errors() ?? [];
+    const images = this.#catalog ? this.#catalog.names().map((n) => this.#catalog!.image(n)!) : [];
+    for (const image of images.filter((i) => i.unreadable !== undefined)) out.push(`catalog: library/${image.name} not read: ${image.unreadable!.slice(0, 200)}`);
+    const problems = images.filter((i) => i.unreadable === undefined).flatMap((i) => [...i.errors]);
     if (problems.length) out.push(`catalog: ${problems.length} manifest problem(s), e.g. ${problems[0]!.message.slice(0, 200)}`);
     return out;
   }

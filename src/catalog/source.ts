@@ -11,6 +11,11 @@ export interface CatalogFiles {
    * `issues.md`, `README-short.txt`, `maintainer.md`, `get-help.md`, `deprecated.md`.
    */
   readonly docs: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /**
+   * library/<image> files that exist but could not be read (too large, truncated by GitHub),
+   * by image name, with the reason: their images are answered as broken, not dropped.
+   */
+  readonly unreadable?: ReadonlyMap<string, string>;
   /** Identifies this content (commit sha or tree oid): unchanged revision = unchanged data. */
   readonly revision: string;
   /** When the data was committed upstream (ms since epoch), if known. */

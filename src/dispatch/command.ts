@@ -80,6 +80,8 @@ export function defineCommand<A>(spec: CommandSpec<A>): CommandDef {
 
 function describeArgIssue(issue: z.core.$ZodIssue, tokens: readonly string[]): string {
   if (issue.code === 'too_small') return 'Missing argument';
+  // A tuple element that was not typed at all.
+  if (issue.code === 'invalid_type' && typeof issue.path[0] === 'number' && tokens[issue.path[0]] === undefined) return 'Missing argument';
   if (issue.code === 'too_big') return 'Too many arguments';
   const at = issue.path[0];
   if (typeof at === 'number' && tokens[at] !== undefined) {

@@ -1,3 +1,4 @@
+import { typoDistance } from '../core/distance.js';
 import type { CommandDef } from './command.js';
 
 export interface CommandMatch {
@@ -50,7 +51,9 @@ export class CommandRegistry {
     const w = word.toLowerCase();
     let best: { name: string; d: number } | undefined;
     for (const name of this.#byName.keys()) {
-      const d = editDistance(w, name.split(' ')[0]!);
+      const first = name.split(' ')[0]!;
+      // "arch" for "arches": a typed prefix of three or more letters counts as one edit.
+      const d = w.length >= 3 && first.startsWith(w) ? Math.min(1, typoDistance(w, first)) : typoDistance(w, first);
       if (d <= Math.max(1, Math.floor(w.length / 3)) && (!best || d < best.d)) best = { name, d };
     }
     return best?.name;
@@ -59,17 +62,3 @@ export class CommandRegistry {
 
 const normalise = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
 
-/** Levenshtein distance, capped input length so hostile input stays cheap. */
-export function editDistance(a: string, b: string): number {
-  const x = a.slice(0, 64);
-  const y = b.slice(0, 64);
-  let prev = Array.from({ length: y.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[y.length]!;
-}

@@ -28,6 +28,7 @@ import {
   searchPrsResponseWire,
 } from './queries.js';
 import { detailFromSnapshot, detailFromWire, median, namesVersion } from './pure.js';
+import { newerInLine } from '../catalog/versions.js';
 import type { HubArchInfo, PrDetail, PrListing, QueueInfo, StepEstimate, WhenAnswer } from './types.js';
 
 /** The part of the GitHub client used here (GitHubClient satisfies it). */
@@ -183,7 +184,8 @@ export class PrService {
         .prepare('INSERT OR IGNORE INTO pipeline_samples(image, version, step, started_at, finished_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(image.name, version, 'repo-to-pr', repo.at, pr.pr.createdAt, this.#o.clock.now());
     }
-    return { image: image.name, version, repo, pr, hub, estimates: this.estimates(image.name) };
+    const current = newerInLine([...image.tags, ...image.sharedTags], version);
+    return { image: image.name, version, repo, pr, hub, estimates: this.estimates(image.name), ...(current !== undefined ? { current } : {}) };
   }
 
   /** Median delays the bot has observed for an image, with their sample counts. */

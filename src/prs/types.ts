@@ -96,6 +96,8 @@ export interface WhenAnswer {
     | { readonly kind: 'absent' }
     | { readonly kind: 'unchecked'; readonly why: string };
   readonly estimates: readonly StepEstimate[];
+  /** A newer version of the same line the manifest holds (3.14.2 asked, "3.14.7" listed): the asked one is superseded. */
+  readonly current?: string;
 }
 
 export interface NotificationInfo {

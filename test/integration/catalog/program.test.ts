@@ -17,7 +17,7 @@ describe('the program answers catalog questions out of the box', { timeout: 90_0
     const r = await run('tags python\n');
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^python has 128 tags: 3\.15\.0rc1-trixie, 3\.15-rc-trixie, /);
-    expect(r.stdout).toContain('and 88 more.');
+    expect(r.stdout.split('\n')[0]).toMatch(/ and \d+ more\.$/);
   });
 
   it('a restart answers from the SQLite cache even when the configured source is unreadable', async () => {
