@@ -9,6 +9,7 @@ import { formatAge } from '../src/core/clock.js';
 import { UpstreamError, UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/dispatch/command.js';
 import type { HubImage, HubTag } from '../src/hub/types.js';
+import { noTagsReason } from './catalog-fit.js';
 import { goneTagText } from './catalog-gone.js';
 
 /** The longest Docker Hub wait a chat answer accepts; after it we answer from the manifests. */
@@ -76,6 +77,9 @@ export async function hubTag(ctx: CommandContext, image: string, tag: string): P
  * the manifest becomes a UserError that explains it (catalog-gone.ts).
  */
 export async function requireTag(ctx: CommandContext, catalog: Catalog, image: ImageInfo, tagText: string | undefined, usage: string): Promise<TagInfo> {
+  if (!image.entries.length) {
+    throw new UserError('catalog.no-tags', `${image.name} has no tags: ${noTagsReason(image)}.${image.deprecation !== undefined ? ` It is deprecated (see "image ${image.name}").` : ''}`);
+  }
   if (tagText === undefined || tagText === '') {
     const latest = catalog.tag(image.name, 'latest');
     if (latest) return latest;

@@ -99,3 +99,9 @@ export function withNotes(parts: readonly Inline[], notes: readonly string[]): L
   }
   return line;
 }
+
+/** Why an image has no tags to show: a broken manifest, or one that lists none (gazebo, clefos). */
+export function noTagsReason(image: ImageInfo): string {
+  const problem = manifestProblem(image);
+  return problem ? `none can be listed. ${problem}` : 'its manifest lists none, so none are maintained';
+}

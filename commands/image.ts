@@ -3,7 +3,7 @@ import { deprecationSummary } from '../src/catalog/deprecation.js';
 import { rt, type Inline } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { catalogOf, requireImage } from './catalog-common.js';
-import { dataAge, fitList, hubTagsUrl, manifestProblem, withNotes } from './catalog-fit.js';
+import { dataAge, fitList, hubTagsUrl, manifestProblem, noTagsReason, withNotes } from './catalog-fit.js';
 
 export const image = defineCommand({
   name: 'image',
@@ -16,7 +16,8 @@ export const image = defineCommand({
     const info = requireImage(catalog, name);
     const route = catalog.routeFor(info.name);
     const problem = manifestProblem(info);
-    const first: Inline[] = [rt.bold(info.name), rt.text(info.description ? `: ${info.description}` : '')];
+    const description = info.description ? `: ${info.description}${/[.!?]$/.test(info.description) ? '' : '.'}` : '.';
+    const first: Inline[] = [rt.bold(info.name), rt.text(description)];
     if (info.entries.length) {
       first.push(
         rt.text(
@@ -27,7 +28,7 @@ export const image = defineCommand({
         rt.link(hubTagsUrl(info.name)),
       );
     } else {
-      first.push(rt.text(`. No tags can be listed: ${problem ?? 'its manifest has no entries'}.`));
+      first.push(rt.text(` No tags: ${noTagsReason(info)}.`));
     }
     const second: Inline[] = [];
     const who = info.maintainers.map((m) => `@${m.handle}`);

@@ -4,7 +4,7 @@ import { globLimitProblem } from '../src/core/glob.js';
 import { rt } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { catalogOf, echo, requireImage } from './catalog-common.js';
-import { LINE_BYTES, bytes, fitList, hubTagsUrl, imageNotes, manifestProblem, manifestUrl, withNotes } from './catalog-fit.js';
+import { LINE_BYTES, bytes, fitList, hubTagsUrl, imageNotes, manifestUrl, noTagsReason, withNotes } from './catalog-fit.js';
 
 const USAGE = 'tags <name> [glob]';
 
@@ -23,7 +23,7 @@ export const tags = defineCommand({
     const notes = imageNotes(ctx, catalog, info);
     const glob = rest[0];
     if (!info.entries.length) {
-      throw new UserError('catalog.broken-manifest', `${info.name}: no tags can be listed. ${manifestProblem(info) ?? 'Its manifest has no entries'}.`);
+      return { lines: [[rt.bold(info.name), rt.text(` has 0 tags: ${noTagsReason(info)}.`)], withNotes([], notes.filter((n) => !n.startsWith('Manifest problem')))] };
     }
     if (glob === undefined) {
       const head = `${info.name} has ${info.tags.length} tags: `;
