@@ -85,7 +85,7 @@ describe('catalog commands on real manifests', () => {
 
   it('image: description, counts, maintainers and where issues go', async () => {
     const text = await ask('image hello-world');
-    expect(text).toContain('hello-world: Hello World! (an example of minimal Dockerization) 3 tags in 3 entries plus 2 shared; ');
+    expect(text).toContain('hello-world: Hello World! (an example of minimal Dockerization). 3 tags in 3 entries plus 2 shared; ');
     expect(text).toContain('windows-amd64');
     expect(text).toContain('Issues: https://github.com/docker-library/hello-world/issues');
   });
