@@ -140,6 +140,32 @@ describe('when <image> <version>', () => {
     expect(down).toMatch(/not checked \(GitHub is having trouble right now\)/);
   });
 
+  it('says what it knows and what it does not: superseded versions, Hub down, GitHub down', async () => {
+    h = await startPrHarness();
+    h.gh.world.addRepository('docker-library/python', { files: { 'versions.json': versionsJson('3.14.7') } });
+    // library/python lists 3.14.7 (the bundled snapshot): an older 3.14 patch is superseded.
+    expect(await ask('!when python 3.14.2')).toBe('python 3.14.2: superseded: library/python is at 3.14.7, so 3.14.2 will not be built again.');
+    publish(h, '3.14.2', ['amd64']);
+    expect(await ask('!when python 3.14.2')).toBe('python 3.14.2: superseded: library/python is at 3.14.7, so 3.14.2 will not be built again; Docker Hub still has python:3.14.2, but it gets no updates.');
+
+    // Merged, but Docker Hub is unreachable: its state is unknown, not "waiting for the build".
+    const n = h.gh.world.openPr({ title: 'Update python to 3.14.8', files: ['library/python'], labels: ['library/python'] });
+    h.gh.world.merge(n);
+    await h.hub.faults.refuseConnections();
+    const merged = await ask('!when python 3.14.8');
+    expect(merged.split('\n')[0]).toMatch(/^python 3\.14\.8: merged into official-images; Docker Hub state unknown \(Docker Hub is unreachable\), so whether it is built and pushed is unknown\./);
+    expect(merged).not.toContain('waiting for the build');
+    expect(merged).toContain('3. Docker Hub: state unknown (Docker Hub is unreachable)');
+
+    // GitHub down too: nothing can be said to have "not started".
+    h.gh.faults.serverError(10, 502);
+    const down = await ask('!when python 3.14.9');
+    expect(down).toMatch(/^python 3\.14\.9: not seen where I could look, and part of the pipeline is unknown: /);
+    expect(down).toContain('official-images PR state unknown (GitHub is having trouble right now)');
+    expect(down).toContain('Docker Hub state unknown (Docker Hub is unreachable)');
+    expect(down).not.toContain('nothing has started');
+  });
+
   it('estimates from what the events pipeline observed: PR opened -> merged -> published', async () => {
     h = await startPrHarness({ poll: true, officialImages: { 'library/python': PYTHON_V1 } });
     const w = h.gh.world;
