@@ -3,70 +3,15 @@
  * catalog built from the bundled snapshot (real manifests) and a temp SQLite file -> Docker Hub
  * through the real HubClient over HTTP to the local fake Hub -> the reply the adapter sent.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
-import { allCommands, freeformHandlers } from '../../../commands/index.js';
-import { createApp, type App } from '../../../src/app.js';
-import { configSchema } from '../../../src/config/schema.js';
-import { systemClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/log.js';
-import { projectRoot } from '../../../src/paths.js';
-import { openDatabase, type Db } from '../../../src/store/db.js';
-import { migrate, readMigrations } from '../../../src/store/migrate.js';
-import { startFakeHub, type FakeHub } from '../../support/fake-hub.js';
+import { describe, expect, it } from 'vitest';
+import { useCatalogApp } from '../../support/catalog-app.js';
 
-let hub: FakeHub;
-let app: App;
-let db: Db;
-let chat: MemoryAdapter;
-let dir: string;
-
+// The bundled snapshot is the default source: no GitHub token, no library dir.
+const app = useCatalogApp();
 const DAY = 86_400_000;
 const isoDaysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
-
-beforeAll(async () => {
-  hub = await startFakeHub();
-  dir = mkdtempSync(join(tmpdir(), 'doibot-catalog-e2e-'));
-  db = openDatabase(join(dir, 'bot.sqlite3'));
-  migrate(db, readMigrations(join(projectRoot(), 'migrations')));
-  chat = new MemoryAdapter('memory');
-  app = createApp({
-    // The bundled snapshot is the default source: no GitHub token, no library dir.
-    config: configSchema.parse({ hub: { url: hub.url } }),
-    db,
-    log: silentLogger(),
-    clock: systemClock,
-    version: '0.0.0-test',
-    adapters: [chat],
-    commands: allCommands,
-    freeform: freeformHandlers,
-  });
-  await app.start();
-});
-
-afterAll(async () => {
-  await app.stop('test over');
-  db.close();
-  await hub.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-  await hub.faults.acceptConnections();
-  hub.faults.clear();
-});
-
-/** Sends one line as an identified user and returns the bot's answer text. */
-async function ask(text: string): Promise<string> {
-  const before = chat.sent.length;
-  await chat.inject(text);
-  expect(chat.sent.length).toBe(before + 1);
-  return chat.sent.at(-1)!.text;
-}
+const ask = (text: string) => app().ask(text);
 
 describe('catalog commands on real manifests', () => {
   it('tags: lists real tags, capped with "and N more", and filters with a glob', async () => {
@@ -98,7 +43,7 @@ describe('catalog commands on real manifests', () => {
   });
 
   it('tag: a shared tag spanning Linux and Windows entries, with Hub digest and push age', async () => {
-    hub.world.setTag('hello-world', 'latest', {
+    app().hub.world.setTag('hello-world', 'latest', {
       digest: digest('a'),
       lastUpdated: isoDaysAgo(3),
       images: [
@@ -117,7 +62,7 @@ describe('catalog commands on real manifests', () => {
   });
 
   it('tag: per-arch overrides decide the build link (ubuntu builds amd64 from its own commit on Launchpad)', async () => {
-    hub.world.setTag('ubuntu', 'jammy', { digest: digest('b'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('4') }] });
+    app().hub.world.setTag('ubuntu', 'jammy', { digest: digest('b'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('4') }] });
     const text = await ask('tag ubuntu:jammy');
     // Text and link name the same (amd64) commit, and say the architectures differ.
     expect(text.split('\n')[0]).toBe(
@@ -127,7 +72,7 @@ describe('catalog commands on real manifests', () => {
   });
 
   it('arches: published with digest and age / supported but not yet published / not supported', async () => {
-    hub.world.setTag('node', '22-alpine', {
+    app().hub.world.setTag('node', '22-alpine', {
       digest: digest('c'),
       lastUpdated: isoDaysAgo(2),
       images: [
@@ -157,7 +102,7 @@ describe('catalog commands on real manifests', () => {
   });
 
   it('when Hub is unreachable the answer still comes from the manifests and says Hub data is missing', async () => {
-    await hub.faults.refuseConnections();
+    await app().hub.faults.refuseConnections();
     const tag = await ask('tag python:3.13-slim');
     expect(tag).toMatch(/^python:3\.13-slim: Dockerfile at /);
     expect(tag).toContain('Docker Hub: unknown (Docker Hub is unreachable); the rest is from the manifest.');
@@ -177,7 +122,7 @@ describe('catalog commands on real manifests', () => {
   });
 
   it('a tag that left the manifest but is still on Hub is called unmaintained', async () => {
-    hub.world.setTag('python', '2.7', { digest: digest('d'), lastUpdated: isoDaysAgo(2000), images: [{ architecture: 'amd64', os: 'linux', digest: digest('8') }] });
+    app().hub.world.setTag('python', '2.7', { digest: digest('d'), lastUpdated: isoDaysAgo(2000), images: [{ architecture: 'amd64', os: 'linux', digest: digest('8') }] });
     expect(await ask('tag python:2.7')).toMatch(
       /^python:2\.7 is no longer maintained: it is not in the current manifest, so it gets no updates, though Docker Hub still serves it \(last pushed 2000d ago\)\. Maintained now: 3\.14, 3\.13, /,
     );
@@ -194,7 +139,7 @@ describe('catalog commands on real manifests', () => {
 
 describe('free-form catalog questions', () => {
   it('"does node:22-alpine run on arm64?" answers yes with the digest, then the breakdown', async () => {
-    hub.world.setTag('node', '22-alpine', {
+    app().hub.world.setTag('node', '22-alpine', {
       digest: digest('c'),
       images: [{ architecture: 'arm64', variant: 'v8', os: 'linux', digest: digest('6'), lastPushed: isoDaysAgo(1) }],
     });
@@ -205,7 +150,7 @@ describe('free-form catalog questions', () => {
 
   it('"what is python:3 right now?" answers like tag; "when was nginx last published?" uses latest', async () => {
     expect(await ask('what is python:3 right now?')).toMatch(/^python:3 is a shared tag over 3 entries: 3\.14\.7-trixie at 228f71e 3\.14\/trixie; /);
-    hub.world.setTag('nginx', 'latest', { digest: digest('e'), lastUpdated: isoDaysAgo(5), images: [{ architecture: 'amd64', os: 'linux', digest: digest('9') }] });
+    app().hub.world.setTag('nginx', 'latest', { digest: digest('e'), lastUpdated: isoDaysAgo(5), images: [{ architecture: 'amd64', os: 'linux', digest: digest('9') }] });
     const text = await ask('when was nginx last published?');
     expect(text).toMatch(/^nginx:latest: Dockerfile at b8590bd </);
     expect(text).toContain('Same image as 1.31.4, mainline, ');

@@ -8,17 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
-import { allCommands, freeformHandlers } from '../../../commands/index.js';
-import { createApp, type App } from '../../../src/app.js';
 import { DirectoryCatalogSource } from '../../../src/catalog/dir-source.js';
-import { configSchema } from '../../../src/config/schema.js';
-import { systemClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/log.js';
 import { projectRoot } from '../../../src/paths.js';
-import { openDatabase, type Db } from '../../../src/store/db.js';
-import { migrate, readMigrations } from '../../../src/store/migrate.js';
-import { startFakeHub, type FakeHub } from '../../support/fake-hub.js';
+import { startCatalogApp, type CatalogApp } from '../../support/catalog-app.js';
 
 const PYTHON = readFileSync(join(projectRoot(), 'assets/snapshot/library/python'), 'utf8');
 const PY38 = `
@@ -36,67 +28,41 @@ GitCommit: 0123456789abcdef0123456789abcdef01234567
 Directory: 1.0
 `;
 
-let hub: FakeHub;
-let app: App;
-let db: Db;
-let chat: MemoryAdapter;
+let t: CatalogApp;
 let dir: string;
 const today = () => new Date().toISOString().slice(0, 10);
+const ask = (text: string) => t.ask(text);
 
 function write(name: string, text: string): void {
   writeFileSync(join(dir, 'library', name), text);
 }
 
 beforeAll(async () => {
-  hub = await startFakeHub();
   dir = mkdtempSync(join(tmpdir(), 'doibot-history-'));
   mkdirSync(join(dir, 'library'));
   write('python', PYTHON + PY38);
   write('broken', BROKEN);
   // Bigger than any manifest can be (the directory source reads at most 1 MiB).
   write('huge', `Maintainers: A <a@example.com> (@a)\n${'#'.repeat(1_200_000)}\n`);
-  db = openDatabase(join(dir, 'bot.sqlite3'));
-  migrate(db, readMigrations(join(projectRoot(), 'migrations')));
-  chat = new MemoryAdapter('memory');
-  app = createApp({
-    config: configSchema.parse({ hub: { url: hub.url } }),
-    db,
-    log: silentLogger(),
-    clock: systemClock,
-    version: '0.0.0-test',
-    adapters: [chat],
-    commands: allCommands,
-    freeform: freeformHandlers,
-    catalogSource: new DirectoryCatalogSource(dir),
-  });
-  await app.start();
+  t = await startCatalogApp({ catalogSource: new DirectoryCatalogSource(dir) });
 });
 
 afterAll(async () => {
-  await app.stop('test over');
-  db.close();
-  await hub.close();
+  await t.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function ask(text: string): Promise<string> {
-  const before = chat.sent.length;
-  await chat.inject(text);
-  expect(chat.sent.length).toBe(before + 1);
-  return chat.sent.at(-1)!.text;
-}
 
 describe('tags that left the manifest', () => {
   it('says when a tag the bot saw left, whether Hub still has it, and what replaces it', async () => {
     expect(await ask('tag python:3.8')).toMatch(/^python:3\.8: Dockerfile at 2f9e6d5 /);
     write('python', PYTHON);
-    expect(await app.catalog.refresh()).toBe('updated');
+    expect(await t.app.catalog.refresh()).toBe('updated');
 
     // python's current X.Y tags, newest first: 3.14 and 3.13 lead (library/python).
     expect(await ask('tag python:3.8')).toBe(
       `python:3.8 is no longer maintained. It left the manifest on ${today()} (seen since ${today()}). Docker Hub no longer has it. Maintained now: 3.14, 3.13, 3.12, 3.11, 3.10.`,
     );
-    hub.world.setTag('python', '3.8-bookworm', { digest: `sha256:${'8'.repeat(64)}`, lastUpdated: new Date(Date.now() - 400 * 86_400_000).toISOString(), images: [{ architecture: 'amd64', os: 'linux', digest: `sha256:${'1'.repeat(64)}` }] });
+    t.hub.world.setTag('python', '3.8-bookworm', { digest: `sha256:${'8'.repeat(64)}`, lastUpdated: new Date(Date.now() - 400 * 86_400_000).toISOString(), images: [{ architecture: 'amd64', os: 'linux', digest: `sha256:${'1'.repeat(64)}` }] });
     expect(await ask('tag python:3.8-bookworm')).toBe(
       `python:3.8-bookworm is no longer maintained: it is not in the current manifest, so it gets no updates, though Docker Hub still serves it (last pushed 400d ago). It left the manifest on ${today()} (seen since ${today()}). Maintained now: 3.14-bookworm, 3.13-bookworm, 3.12-bookworm, 3.11-bookworm, 3.10-bookworm.`,
     );

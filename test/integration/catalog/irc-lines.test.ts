@@ -4,73 +4,34 @@
  * renders and splits them, with the key fact in line 1. Docker Hub (the local fake) knows every
  * tag asked about, published on all but one architecture, so the Hub part is as long as it gets.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderRichText } from '../../../adapters/irc/render.js';
 import { maxTextBytes, splitUtf8 } from '../../../adapters/irc/split.js';
-import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
-import { allCommands, freeformHandlers } from '../../../commands/index.js';
-import { createApp, type App } from '../../../src/app.js';
 import { ARCHITECTURES } from '../../../src/catalog/arch.js';
 import type { Catalog } from '../../../src/catalog/catalog.js';
-import { configSchema } from '../../../src/config/schema.js';
-import { systemClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/log.js';
-import { projectRoot } from '../../../src/paths.js';
-import { openDatabase, type Db } from '../../../src/store/db.js';
-import { migrate, readMigrations } from '../../../src/store/migrate.js';
-import { startFakeHub, type FakeHub } from '../../support/fake-hub.js';
+import { startCatalogApp, type CatalogApp } from '../../support/catalog-app.js';
 
-let hub: FakeHub;
-let app: App;
-let db: Db;
-let chat: MemoryAdapter;
-let dir: string;
+let t: CatalogApp;
 let catalog: Catalog;
 
 /** A long-ish channel name, so the budget is not measured on the easiest case. */
 const BUDGET = maxTextBytes('doi-bot', '#docker-library-official-images');
 
 beforeAll(async () => {
-  hub = await startFakeHub();
-  dir = mkdtempSync(join(tmpdir(), 'doibot-irc-lines-'));
-  db = openDatabase(join(dir, 'bot.sqlite3'));
-  migrate(db, readMigrations(join(projectRoot(), 'migrations')));
-  chat = new MemoryAdapter('memory');
-  app = createApp({
-    config: configSchema.parse({ hub: { url: hub.url }, limits: { userCommandsPerMinute: 1_000_000 } }),
-    db,
-    log: silentLogger(),
-    clock: systemClock,
-    version: '0.0.0-test',
-    adapters: [chat],
-    commands: allCommands,
-    freeform: freeformHandlers,
-  });
-  await app.start();
-  catalog = await app.catalog.get();
+  t = await startCatalogApp({ userCommandsPerMinute: 1_000_000 });
+  catalog = await t.app.catalog.get();
 }, 60_000);
-
-afterAll(async () => {
-  await app.stop('test over');
-  db.close();
-  await hub.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => t.close());
 
 /** The IRC messages one answer becomes in a channel. */
 async function ircLines(text: string): Promise<string[]> {
-  const before = chat.sent.length;
-  await chat.inject(text);
-  expect(chat.sent.length).toBe(before + 1);
-  return renderRichText(chat.sent.at(-1)!.body, { colors: true }).flatMap((l) => splitUtf8(l, BUDGET));
+  await t.ask(text);
+  return renderRichText(t.chat.sent.at(-1)!.body, { colors: true }).flatMap((l) => splitUtf8(l, BUDGET));
 }
 
 function publishAllButOne(image: string, tag: string): void {
   const arches = catalog.tag(image, tag)!.architectures;
-  hub.world.setTag(image, tag, {
+  t.hub.world.setTag(image, tag, {
     digest: `sha256:${'d'.repeat(64)}`,
     lastUpdated: new Date(Date.now() - 3 * 86_400_000).toISOString(),
     images: arches.slice(1).map((a, i) => {

@@ -3,66 +3,12 @@
  * (assets/snapshot/library) through createApp's dispatcher, a MemoryAdapter, and Docker Hub
  * through the real HubClient over HTTP to the local fake Hub.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
-import { allCommands, freeformHandlers } from '../../../commands/index.js';
-import { createApp, type App } from '../../../src/app.js';
-import { configSchema } from '../../../src/config/schema.js';
-import { systemClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/log.js';
-import { projectRoot } from '../../../src/paths.js';
-import { openDatabase, type Db } from '../../../src/store/db.js';
-import { migrate, readMigrations } from '../../../src/store/migrate.js';
-import { startFakeHub, type FakeHub } from '../../support/fake-hub.js';
+import { describe, expect, it } from 'vitest';
+import { useCatalogApp } from '../../support/catalog-app.js';
 
-let hub: FakeHub;
-let app: App;
-let db: Db;
-let chat: MemoryAdapter;
-let dir: string;
-
+const app = useCatalogApp();
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
-
-beforeAll(async () => {
-  hub = await startFakeHub();
-  dir = mkdtempSync(join(tmpdir(), 'doibot-trust-'));
-  db = openDatabase(join(dir, 'bot.sqlite3'));
-  migrate(db, readMigrations(join(projectRoot(), 'migrations')));
-  chat = new MemoryAdapter('memory');
-  app = createApp({
-    config: configSchema.parse({ hub: { url: hub.url }, limits: { userCommandsPerMinute: 100_000 } }),
-    db,
-    log: silentLogger(),
-    clock: systemClock,
-    version: '0.0.0-test',
-    adapters: [chat],
-    commands: allCommands,
-    freeform: freeformHandlers,
-  });
-  await app.start();
-});
-
-afterAll(async () => {
-  await app.stop('test over');
-  db.close();
-  await hub.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-  await hub.faults.acceptConnections();
-  hub.faults.clear();
-});
-
-async function ask(text: string): Promise<string> {
-  const before = chat.sent.length;
-  await chat.inject(text);
-  expect(chat.sent.length).toBe(before + 1);
-  return chat.sent.at(-1)!.text;
-}
+const ask = (text: string) => app().ask(text);
 
 describe('shared tags', () => {
   it('a plain tag is not "the same image as" a shared tag that also covers other entries', async () => {
@@ -126,13 +72,13 @@ describe('deprecated images and data age', () => {
 
 describe('digest lookup', () => {
   it('names the tags carrying an index digest or an architecture digest', async () => {
-    hub.world.setTag('python', '3.14-slim', { digest: digest('a'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('1') }, { architecture: 'arm64', variant: 'v8', os: 'linux', digest: digest('2') }] });
-    hub.world.setTag('python', '3.14.7-slim', { digest: digest('a'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('1') }] });
-    hub.world.setTag('python', '3.13-slim', { digest: digest('b'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('3') }] });
+    app().hub.world.setTag('python', '3.14-slim', { digest: digest('a'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('1') }, { architecture: 'arm64', variant: 'v8', os: 'linux', digest: digest('2') }] });
+    app().hub.world.setTag('python', '3.14.7-slim', { digest: digest('a'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('1') }] });
+    app().hub.world.setTag('python', '3.13-slim', { digest: digest('b'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('3') }] });
     expect((await ask(`tag python@${digest('a')}`)).split('\n')[0]).toBe('python@sha256:aaaaaaaaaaaa is the multi-platform index of python:3.14-slim, python:3.14.7-slim (per Docker Hub).');
     expect((await ask(`tag python@sha256:${'2'.repeat(12)}`)).split('\n')[0]).toBe('python@sha256:222222222222 is the arm64v8 image of python:3.14-slim (per Docker Hub).');
     expect(await ask(`tag python@${digest('f')}`)).toMatch(/^python@sha256:ffffffffffff: no tag among the \d+ most recently updated python tags on Docker Hub carries this digest/);
-    await hub.faults.refuseConnections();
+    await app().hub.faults.refuseConnections();
     // (python's listing is cached for a minute; node's was never fetched.)
     expect(await ask(`tag node@${digest('9')}`)).toBe('Docker Hub is unreachable, so which tags carry that digest is unknown; try again later.');
   });
