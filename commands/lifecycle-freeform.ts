@@ -1,8 +1,9 @@
 import type { Catalog, ImageInfo } from '../src/catalog/catalog.js';
-import { capList, rt, type Line } from '../src/core/richtext.js';
+import { capList, rt } from '../src/core/richtext.js';
 import type { CommandContext, Reply } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
-import { age, catalogOf, echo, hubTag, pushedAt, requireImage } from './catalog-common.js';
+import { catalogOf, requireImage } from './catalog-common.js';
+import { goneTagText } from './catalog-gone.js';
 import { firstSentence } from '../src/catalog/deprecation.js';
 import { tag as tagCommand } from './tag.js';
 
@@ -28,43 +29,15 @@ async function tagGone(ctx: CommandContext, catalog: Catalog, imageName: string,
     const still = rt.line(rt.bold(`${image.name}:${tag}`), ' is still maintained: it is in the current manifest.');
     return { lines: [still, ...(answer?.lines.slice(1) ?? [])] };
   }
-  const ref = `${image.name}:${echo(tag)}`;
-  const hints = currentLike(image, tag);
-  const lines: Line[] = [
-    rt.line(
-      rt.bold(ref),
-      ` is not in the current ${image.name} manifest, so it gets no more updates; tags leave when the maintainers stop building that version, usually at its upstream end of life.`,
-    ),
-  ];
-  const hub = /^\w[\w.-]{0,127}$/.test(tag) ? await hubTag(ctx, image.name, tag) : { kind: 'absent' as const };
-  const pushed = hub.kind === 'found' ? pushedAt(hub.tag) : undefined;
-  const hubText =
-    hub.kind === 'found'
-      ? `Docker Hub still serves its last build${pushed ? ` (pushed ${age(ctx, pushed)})` : ''}`
-      : hub.kind === 'absent'
-        ? 'Docker Hub has no such tag either'
-        : `Docker Hub data missing (${hub.why})`;
-  lines.push(rt.line(`${hubText}.${hints.length ? ` Maintained: ${capList(hints, 5)}.` : ''}`));
-  return { lines };
-}
-
-/** Maintained tags of the same shape ("3.8" -> 3.14, 3.13, ...), else the closest names. */
-function currentLike(image: ImageInfo, tag: string): string[] {
-  const shape = /^(\d+)(\.\d+)*$/.exec(tag);
-  if (shape) {
-    const depth = tag.split('.').length;
-    const same = [...image.tags, ...image.sharedTags].filter((t) => /^\d+(\.\d+)*$/.test(t) && t.split('.').length === depth);
-    if (same.length) return [...new Set(same)].slice(0, 5);
-  }
-  return [];
+  // The same explanation `tag` gives: when it left (if the bot saw it), Hub, what is maintained now.
+  return rt.of((await goneTagText(ctx, catalog, image, tag)).text);
 }
 
 function deprecated(image: ImageInfo): Reply {
   if (!image.deprecation) {
     return rt.of(rt.line(rt.bold('No'), `: ${image.name} has no deprecation notice in its docs; it has ${image.tags.length} maintained tags.`));
   }
-  const alternatives = [...image.deprecation.matchAll(/https:\/\/hub\.docker\.com\/_\/([a-z0-9][a-z0-9._-]*)/g)].map((m) => m[1]!);
-  const unique = [...new Set(alternatives)].filter((a) => a !== image.name);
+  const unique = image.deprecationAlternatives;
   return rt.of(
     rt.line(rt.bold(image.name), `: ${firstSentence(image.deprecation)}`),
     ...(unique.length ? [rt.line(`Official alternatives named in its docs: ${capList(unique, 8)}.`)] : []),
