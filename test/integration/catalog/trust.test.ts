@@ -47,7 +47,7 @@ describe('usage and did you mean', () => {
   it('tags without arguments gets a usage line; an unknown command gets "did you mean"', async () => {
     expect(await ask('tags')).toBe('Which image? Usage: tags <name> [glob], for example "tags python" or "tags node *-alpine".');
     expect(await ask('tga')).toBe('Unknown command "tga". Did you mean "tag"? Try "help tag".');
-    expect(await ask('imgae python')).toBe('Unknown command "imgae". Did you mean "image"? Try "help image".');
+    expect(await ask('arhces')).toBe('Unknown command "arhces". Did you mean "arches"? Try "help arches".');
     expect(await ask('image')).toBe('Missing argument. Usage: image <name>');
   });
 });
