@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { editDistance } from './dispatch/registry.js';
+import { typoDistance } from './core/distance.js';
 
 export const USAGE = `usage: doi-bot [--config FILE] [--check-config]
        doi-bot backup FILE     copy the live database to FILE (safe while the bot runs)
@@ -74,7 +74,7 @@ function closestFlag(flag: string): string | undefined {
   const name = flag.split('=')[0]!;
   let best: { flag: string; d: number } | undefined;
   for (const known of KNOWN_FLAGS.filter((k) => k.startsWith('--'))) {
-    const d = editDistance(name, known);
+    const d = typoDistance(name, known);
     if (d <= 3 && (!best || d < best.d)) best = { flag: known, d };
   }
   return best?.flag;
