@@ -1,5 +1,5 @@
 /**
- * Tag presence per catalog refresh (table catalog_tags_seen, migration 0007): after each new
+ * Tag presence per catalog refresh (table catalog_tags_seen, migration 0008): after each new
  * catalog the tags it holds are marked seen and the tags it no longer holds are marked gone, so
  * "python:3.8 left the manifest on <date>" is known for tags the bot has seen.
  */
