@@ -127,7 +127,6 @@ export function createApp(deps: AppDeps): App {
       log: log.child({ component: 'hub' }),
       onRequest: (e) => {
         metrics.hubRequests.inc({ status: typeof e.status === 'number' ? String(e.status) : 'error' });
-        if (e.status === 429) metrics.hubRateLimited.inc();
       },
     });
 

@@ -27,8 +27,6 @@ export interface Metrics {
   readonly githubPollCost: Histogram;
   /** doibot_hub_requests_total{status}: HTTP status as a string, or "error" for no response. */
   readonly hubRequests: Counter<'status'>;
-  /** doibot_hub_rate_limited_total: 429 answers from Docker Hub. */
-  readonly hubRateLimited: Counter;
   /** doibot_feedback_total{outcome}: filed | queued | failed | declined | routed-elsewhere. */
   readonly feedback: Counter<'outcome'>;
   /** doibot_webhook_deliveries_total{outcome}: every POST to the GitHub webhook (WebhookOutcome). */
@@ -61,7 +59,8 @@ const COST_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 export function createMetrics(src: MetricsSources): Metrics {
   const registry = new Registry();
   const registers = [registry];
-  collectDefaultMetrics({ register: registry, prefix: 'doibot_' });
+  // Unprefixed: the standard process_* and nodejs_* names dashboards and alerts expect.
+  collectDefaultMetrics({ register: registry });
 
   let outboxDepth: () => ReadonlyMap<string, number> | Readonly<Record<string, number>> = () => ({});
   let deadLetters: () => number = () => 0;
@@ -135,11 +134,6 @@ export function createMetrics(src: MetricsSources): Metrics {
       labelNames: ['status'],
       registers,
     }),
-    hubRateLimited: new Counter({
-      name: 'doibot_hub_rate_limited_total',
-      help: 'Docker Hub 429 (rate limited) answers.',
-      registers,
-    }),
     feedback: new Counter({
       name: 'doibot_feedback_total',
       help: 'Feedback reports by outcome (filed, queued, failed, declined, routed-elsewhere).',
@@ -208,19 +202,39 @@ export function createMetrics(src: MetricsSources): Metrics {
       for (const a of src.adapters()) if (a.queuedLines !== undefined) this.set({ platform: a.platform }, a.queuedLines);
     },
   });
+  // A timestamp, not an age: it stays true between scrapes and alerts compute the age
+  // (time() - doibot_source_last_success_timestamp_seconds > 2700).
   new Gauge({
-    name: 'doibot_source_age_seconds',
-    help: 'Seconds since each data source last refreshed successfully.',
+    name: 'doibot_source_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful refresh of each data source.',
     labelNames: ['source'],
     registers,
     collect() {
       this.reset();
-      const now = src.now();
-      for (const s of src.sources()) {
-        if (s.updatedAt !== undefined) this.set({ source: s.name }, Math.max(0, (now - s.updatedAt) / 1000));
-      }
+      for (const s of src.sources()) if (s.updatedAt !== undefined) this.set({ source: s.name }, s.updatedAt / 1000);
     },
   });
+  const adapterTotal = (name: string, help: string, read: (a: AdapterStatus) => number | undefined, scale = 1): void => {
+    // Adapters keep cumulative totals (they know nothing of metrics); each scrape adds the news.
+    const seen = new Map<string, number>();
+    new Counter({
+      name,
+      help,
+      labelNames: ['platform'],
+      registers,
+      collect() {
+        for (const a of src.adapters()) {
+          const total = read(a);
+          if (total === undefined) continue;
+          const before = seen.get(a.platform) ?? 0;
+          if (total > before) this.inc({ platform: a.platform }, (total - before) * scale);
+          seen.set(a.platform, Math.max(total, before));
+        }
+      },
+    });
+  };
+  adapterTotal('doibot_rate_limit_waits_total', 'Times a chat platform answered 429 and sends waited (Slack Retry-After).', (a) => a.rateLimitWaits);
+  adapterTotal('doibot_rate_limit_wait_seconds_total', 'Seconds sends were held back by 429 Retry-After, summed.', (a) => a.rateLimitWaitMs, 1 / 1000);
 
   return metrics;
 }

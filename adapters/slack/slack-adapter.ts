@@ -101,6 +101,7 @@ export class SlackAdapter implements ChatAdapter {
   #connected = false;
   #everConnected = false;
   #reconnects = 0;
+  #rateLimited = { rateLimitWaits: 0, rateLimitWaitMs: 0 };
   #since: Date | undefined;
   #connecting = false;
   #fatal = false;
@@ -228,16 +229,10 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   status(): AdapterStatus {
-    const self = this.#self;
-    const problems = [...this.#problems.values()];
-    return {
-      platform: 'slack',
-      connected: this.#connected,
-      ...(this.#since ? { since: this.#since } : {}),
-      detail: self ? `${this.mode === 'socket' ? 'Socket Mode' : 'HTTP events'}, @${self.userName} in ${self.team}` : `${this.mode === 'socket' ? 'Socket Mode' : 'HTTP events'}, not connected`,
-      ...(problems.length ? { problems } : {}),
-      reconnects: this.#reconnects,
-    };
+    const [self, problems, mode] = [this.#self, [...this.#problems.values()], this.mode === 'socket' ? 'Socket Mode' : 'HTTP events'];
+    const detail = self ? `${mode}, @${self.userName} in ${self.team}` : `${mode}, not connected`;
+    const since = this.#since ? { since: this.#since } : {};
+    return { platform: 'slack', connected: this.#connected, ...since, detail, ...(problems.length ? { problems } : {}), reconnects: this.#reconnects, ...this.#rateLimited };
   }
 
   // ---- start-up and connection ----
@@ -530,6 +525,7 @@ export class SlackAdapter implements ChatAdapter {
         const retryAfterMs = rateLimitWaitMs(err);
         if (retryAfterMs !== undefined) {
           this.#pacer.blockAll(retryAfterMs);
+          this.#rateLimited = { rateLimitWaits: this.#rateLimited.rateLimitWaits + 1, rateLimitWaitMs: this.#rateLimited.rateLimitWaitMs + retryAfterMs };
           this.#problems.set('ratelimit', `rate limited by Slack; waiting ${Math.ceil(retryAfterMs / 1000)}s`);
           this.#log.warn({ retryAfterMs, waits }, 'slack rate limit: waiting');
           if (waits >= this.#maxRateLimitWaits) {

@@ -67,6 +67,9 @@ export interface AdapterStatus {
   readonly problems?: readonly string[];
   /** Connections established after the first one (cumulative), for metrics. */
   readonly reconnects?: number;
+  /** 429 answers waited out (cumulative), and the Retry-After time they cost, for metrics. */
+  readonly rateLimitWaits?: number;
+  readonly rateLimitWaitMs?: number;
   /** Lines waiting in the adapter's own send queue (IRC pacing), for metrics. */
   readonly queuedLines?: number;
 }

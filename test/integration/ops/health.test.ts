@@ -165,7 +165,10 @@ describe('health endpoints on a running app', () => {
     expect(sampleValue(before, 'doibot_commands_total', { command: 'help', outcome: 'ok' })).toBeUndefined();
     expect(sampleValue(before, 'doibot_build_info', { version: '9.9.9-test' })).toBe(1);
     expect(sampleValue(before, 'doibot_adapter_connected', { platform: 'irc' })).toBe(1);
-    expect(sampleValue(before, 'doibot_process_resident_memory_bytes')).toBeGreaterThan(0);
+    // prom-client's defaults under their standard names, not prefixed.
+    expect(sampleValue(before, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sampleValue(before, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(before).not.toMatch(/^doibot_(process|nodejs)_/m);
 
     await chat.inject('help');
     await chat.inject('help');
@@ -190,8 +193,8 @@ describe('health endpoints on a running app', () => {
     app.metrics.githubPointsRemaining.set(4321);
     app.metrics.githubPollCost.observe(7);
     app.metrics.hubRequests.inc({ status: '429' });
-    app.metrics.hubRateLimited.inc();
     app.metrics.feedback.inc({ outcome: 'filed' });
+    app.status.addSource(() => ({ name: 'test-source', detail: 'polled', updatedAt: 1_700_000_123_000 }));
     app.metrics.adapterReconnects.inc({ platform: 'irc' });
     await chat.inject('nosuch <!channel> secret-word');
     const text = await scrape(base);
@@ -200,8 +203,12 @@ describe('health endpoints on a running app', () => {
     expect(sampleValue(text, 'doibot_github_points_remaining')).toBe(4321);
     expect(sampleValue(text, 'doibot_github_poll_cost_points_sum')).toBe(7);
     expect(sampleValue(text, 'doibot_hub_requests_total', { status: '429' })).toBe(1);
-    expect(sampleValue(text, 'doibot_hub_rate_limited_total')).toBe(1);
+    // One counter per fact: Hub's 429s are hub_requests_total{status="429"}, not a second counter.
+    expect(text).not.toContain('doibot_hub_rate_limited_total');
     expect(sampleValue(text, 'doibot_feedback_total', { outcome: 'filed' })).toBe(1);
+    // A last-success timestamp (alerts compute the age), not an age that is stale between scrapes.
+    expect(sampleValue(text, 'doibot_source_last_success_timestamp_seconds', { source: 'test-source' })).toBe(1_700_000_123);
+    expect(text).not.toContain('doibot_source_age_seconds');
     expect(sampleValue(text, 'doibot_adapter_reconnects_total', { platform: 'irc' })).toBe(1);
     expect(text).not.toContain('secret-word');
     expect(text).not.toContain('nosuch');

@@ -5,6 +5,7 @@ import { ConfigError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { rt } from '../../../src/core/richtext.js';
 import { startFakeSlack, type ApiCall, type FakeSlack } from '../../support/fake-slack.js';
+import { sampleValue } from '../../support/prom-text.js';
 import { eventually, startSlackBot, type SlackBot } from '../../support/slack-app.js';
 
 let fake: FakeSlack | undefined;
@@ -189,6 +190,10 @@ describe('Slack in Socket Mode, end to end through createApp', () => {
     expect(fake.callsOf('chat.postMessage')).toHaveLength(2);
     await bot.app.idle();
     expect(bot.adapter.status().problems ?? []).toEqual([]);
+    // The wait is counted for metrics (Prometheus conventions: counters, seconds).
+    const metrics = await bot.app.metrics.render();
+    expect(sampleValue(metrics, 'doibot_rate_limit_waits_total', { platform: 'slack' })).toBe(1);
+    expect(sampleValue(metrics, 'doibot_rate_limit_wait_seconds_total', { platform: 'slack' })).toBeGreaterThanOrEqual(1);
   });
 
   it('paces messages to one channel without holding up another', async () => {
