@@ -14,6 +14,13 @@ export default tseslint.config(
     },
   },
   {
+    // Only the composition root (main.ts) picks concrete adapters; everything else in src/
+    // speaks to chat platforms through the core's ChatAdapter interface.
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/adapters/**'] }] },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['../dispatch/*', '../store/*', '../../adapters/*', '../../commands/*'] }] },
   },
