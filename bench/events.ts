@@ -12,7 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AdapterStatus, ChatAdapter, OutboundMessage, Platform, SendResult } from '../src/core/chat.js';
+import { standInCapabilities } from '../adapters/memory/memory-adapter.js';
+import type { AdapterCapabilities, AdapterStatus, ChatAdapter, OutboundMessage, Platform, SendResult } from '../src/core/chat.js';
 import { systemClock } from '../src/core/clock.js';
 import type { PrSnapshot } from '../src/core/events.js';
 import { silentLogger } from '../src/core/log.js';
@@ -39,6 +40,7 @@ function freshDb() {
 
 /** Token bucket per key: burst, then one send per interval. */
 class PacedAdapter implements ChatAdapter {
+  readonly capabilities: AdapterCapabilities;
   readonly #buckets = new Map<string, { tokens: number; at: number; chain: Promise<void> }>();
   sent = 0;
   lastAt = 0;
@@ -48,7 +50,10 @@ class PacedAdapter implements ChatAdapter {
     readonly intervalMs: number,
     readonly keyOf: (channel: string) => string,
     readonly onSend?: (msg: OutboundMessage) => void,
-  ) {}
+  ) {
+    // Stands in for the real adapter: the same capabilities (Slack gets PR cards).
+    this.capabilities = standInCapabilities(platform);
+  }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
   status(): AdapterStatus {
@@ -99,7 +104,7 @@ async function graphqlPoints(): Promise<void> {
   for (let i = 0; i < 100; i++) gh.world.openPr({ title: `Update image${i % 40}`, files: [`library/image${i % 40}`], labels: [`library/image${i % 40}`] });
   fakeNow = Date.now();
   const { db, done } = freshDb();
-  const pipeline = new EventPipeline({ db, subscriptions: new SubscriptionStore(db), clock: systemClock, log });
+  const pipeline = new EventPipeline({ db, subscriptions: new SubscriptionStore(db), clock: systemClock, log, capabilitiesOf: () => undefined });
   const poller = new GitHubPoller({ graphql: createGitHubClient({ token: 't', url: gh.url, log }), pipeline, db, repo: 'docker-library/official-images', pollSeconds: 60, clock: systemClock, log });
   await poller.tick();
   const baseline = gh.requests.map((r) => r.cost);
@@ -123,7 +128,6 @@ async function latency(): Promise<void> {
   const { db, done } = freshDb();
   const subs = new SubscriptionStore(db);
   subs.seed([{ channel: 'irc:#a', images: ['*'], events: ['*'], mode: 'every' }], Date.now());
-  const pipeline = new EventPipeline({ db, subscriptions: subs, clock: systemClock, log });
   const committedAt = new Map<string, number>();
   const samples: number[] = [];
   const adapter = new PacedAdapter('irc', 1, 0, () => '', (msg) => {
@@ -131,7 +135,9 @@ async function latency(): Promise<void> {
     const at = code ? committedAt.get(code) : undefined;
     if (at !== undefined) samples.push(performance.now() - at);
   });
-  const worker = new OutboxWorker({ store: pipeline.outbox, delivery: new Delivery([adapter], log, systemClock), clock: systemClock, log, idleMs: 1000 });
+  const delivery = new Delivery([adapter], log, systemClock);
+  const pipeline = new EventPipeline({ db, subscriptions: subs, clock: systemClock, log, capabilitiesOf: (c) => delivery.capabilitiesFor(c) });
+  const worker = new OutboxWorker({ store: pipeline.outbox, delivery, clock: systemClock, log, idleMs: 1000 });
   pipeline.onEnqueued = () => worker.kick();
   worker.start();
   pipeline.commitPrTick('bench', [], '0');
@@ -154,15 +160,16 @@ async function drain(paced: boolean): Promise<{ ms: number; irc: number; slack: 
   const subs = new SubscriptionStore(db);
   const channels = [...Array.from({ length: 10 }, (_, i) => `irc:#c${i}`), ...Array.from({ length: 10 }, (_, i) => `slack:C${i}`)];
   subs.seed(channels.map((channel) => ({ channel, images: ['*'], events: ['*'], mode: 'every' as const })), Date.now());
-  const pipeline = new EventPipeline({ db, subscriptions: subs, clock: systemClock, log });
   // IRC: one connection for all channels; Slack: a bucket per channel.
   const irc = new PacedAdapter('irc', 4, paced ? 2000 / SCALE : 0, () => 'connection');
   const slack = new PacedAdapter('slack', 1, paced ? 1000 / SCALE : 0, (c) => c);
+  const delivery = new Delivery([irc, slack], log, systemClock);
+  const pipeline = new EventPipeline({ db, subscriptions: subs, clock: systemClock, log, capabilitiesOf: (c) => delivery.capabilitiesFor(c) });
   pipeline.commitPrTick('bench', [], '0');
   // 500 events: 500 PRs opened (each a new Slack card: one message per event and channel).
   const snaps = Array.from({ length: 500 }, (_, i) => snapshot(i + 1, i + 1));
   pipeline.commitPrTick('bench', snaps, '1');
-  const worker = new OutboxWorker({ store: pipeline.outbox, delivery: new Delivery([irc, slack], log, systemClock), clock: systemClock, log, idleMs: 5 });
+  const worker = new OutboxWorker({ store: pipeline.outbox, delivery, clock: systemClock, log, idleMs: 5 });
   const start = performance.now();
   worker.start();
   while (irc.sent + slack.sent < 500 * 20) await new Promise((r) => setTimeout(r, 5));

@@ -85,7 +85,7 @@ export const notify = defineCommand({
     }
     const res = await n.add(me, parsed.request);
     if (res.kind === 'already') return res.message;
-    const where = ctx.message.author.platform === 'slack' ? 'a direct message' : 'a private message';
+    const where = ctx.capabilities.privateMessageName;
     const x = res.notification;
     return rt.of(
       rt.line(

@@ -1,4 +1,4 @@
-import type { ChatAdapter, InboundMessage } from './core/chat.js';
+import { replyAddressOf, type ChatAdapter, type InboundMessage } from './core/chat.js';
 import type { Clock } from './core/clock.js';
 import type { Logger } from './core/log.js';
 import type { Config } from './config/schema.js';
@@ -170,6 +170,7 @@ export function createApp(deps: AppDeps): App {
     kick: () => announcements.worker.kick(),
     hub,
     prState: (n) => prs.state(n),
+    privateMessages: (platform) => delivery.capabilitiesOf(platform)?.privateMessages === true,
     clock,
     log: log.child({ component: 'notify' }),
     intervalMs: Math.min(config.github.pollSeconds, config.hub.pollSeconds) * 1000,
@@ -190,6 +191,7 @@ export function createApp(deps: AppDeps): App {
     limits: { perUserPerDay: config.limits.feedbackPerUserPerDay, globalPerHour: config.limits.feedbackGlobalPerHour },
     clock,
     log: log.child({ component: 'feedback' }),
+    platformName: (platform) => delivery.capabilitiesOf(platform)?.displayName ?? platform,
     // The reporter hears about a report filed (or refused) after the confirm reply through the
     // outbox, so the message survives a restart and is paced like every other post.
     notify: (report, body, event) => {
@@ -235,6 +237,7 @@ export function createApp(deps: AppDeps): App {
     log: log.child({ component: 'dispatch' }),
     clock,
     limits: config.limits,
+    capabilitiesOf: (platform) => delivery.capabilitiesOf(platform),
     onCommand: (name, outcome, ms) => recordCommand(metrics, name, outcome, ms),
   });
   delivery.onResult = (platform, kind, outcome) => recordDelivery(metrics, platform, kind, outcome);
@@ -269,6 +272,7 @@ export function createApp(deps: AppDeps): App {
           channel: msg.channel.key,
           body: reply,
           kind: 'reply',
+          replyTo: replyAddressOf(msg),
           ...(msg.threadId ? { threadId: msg.threadId } : {}),
         });
       } catch (err) {

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, SendResult } from '../../src/core/chat.js';
-import { channelKey } from '../../src/core/chat.js';
+import type { AdapterCapabilities, AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, SendResult } from '../../src/core/chat.js';
+import { channelKey, PLAIN_CAPABILITIES } from '../../src/core/chat.js';
 import { toPlainText } from '../../src/core/richtext.js';
 
 export interface ConsoleAdapterOptions {
@@ -19,6 +19,8 @@ export interface ConsoleAdapterOptions {
  */
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = 'console' as const;
+  /** The operator at the terminal: nothing private to send later, nothing to edit. */
+  readonly capabilities: AdapterCapabilities = { ...PLAIN_CAPABILITIES, displayName: 'the console' };
   readonly ended: Promise<void>;
   readonly #o: ConsoleAdapterOptions;
   #resolveEnded!: () => void;

@@ -1,11 +1,11 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import ircFramework, { type Client, type RawMessage } from 'irc-framework';
-import { accountOfTarget, type AdapterStatus, type ChatAdapter, type InboundMessage, type OutboundMessage, type SendResult } from '../../src/core/chat.js';
+import { accountOfTarget, type AdapterCapabilities, type AdapterStatus, type ChatAdapter, type InboundMessage, type OutboundMessage, type SendResult } from '../../src/core/chat.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { ConfigError, errorMessage, RecipientAwayError, UpstreamError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
 import { ircLower } from './accounts.js';
+import { IRC_CAPABILITIES } from './capabilities.js';
 import { followMembership, IrcIdentity } from './identity.js';
 import { isMoreRequest, toInbound, type PrivmsgLike } from './inbound.js';
 import { DEFAULT_MAX_PER_TARGET, DroppedError, Pacer, QueueFullError } from './pacing.js';
@@ -95,13 +95,13 @@ interface MoreBuffer {
  */
 export class IrcAdapter implements ChatAdapter {
   readonly platform = 'irc' as const;
+  readonly capabilities: AdapterCapabilities;
   readonly #o: IrcAdapterOptions;
   readonly #s: IrcSettings;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #pacer: Pacer;
   readonly #identity: IrcIdentity;
-  readonly #asker = new AsyncLocalStorage<{ nick: string }>();
   readonly #problems = new Map<string, string>();
   readonly #joined = new Map<string, string>();
   readonly #invited = new Map<string, string>();
@@ -135,6 +135,7 @@ export class IrcAdapter implements ChatAdapter {
     this.#s = opts.settings;
     this.#log = opts.log;
     this.#clock = opts.clock ?? systemClock;
+    this.capabilities = { ...IRC_CAPABILITIES, linesPerReply: this.#s.maxLinesPerReply };
     if (this.#s.saslPassword && !this.#s.tls && !opts.clientCertificate && !opts.allowInsecure) {
       throw new ConfigError(['IRC_SASL_PASSWORD: refusing SASL PLAIN without TLS (the password would travel in cleartext); set IRC_TLS=true or DOIBOT_ALLOW_INSECURE=true']);
     }
@@ -224,10 +225,10 @@ export class IrcAdapter implements ChatAdapter {
       throw new UpstreamError('irc.not-joined', `cannot send to ${target}: ${refusal}`, { retryable: false });
     }
     let texts = this.#toTextLines(msg, target);
-    const asker = this.#asker.getStore();
-    if (isChannel && msg.kind === 'reply' && asker && texts.length > this.#s.maxLinesPerReply) {
+    const asker = msg.kind === 'reply' ? msg.replyTo?.asker : undefined;
+    if (isChannel && asker && texts.length > this.#s.maxLinesPerReply) {
       const shown = Math.max(1, this.#s.maxLinesPerReply - 1);
-      const key = this.#moreKey(target, asker.nick);
+      const key = this.#moreKey(target, asker.id);
       const rest = texts.slice(shown);
       this.#more.set(key, { lines: rest, expiresAt: this.#clock.now() + MORE_TTL_MS });
       texts = [...texts.slice(0, shown), moreHint(rest.length)];
@@ -613,7 +614,7 @@ export class IrcAdapter implements ChatAdapter {
           await this.#sendMore(msg);
           return;
         }
-        await this.#asker.run({ nick: msg.author.id }, () => onMessage(msg));
+        await onMessage(msg);
       } catch (err) {
         this.#log.error({ err }, 'irc inbound message failed');
       } finally {

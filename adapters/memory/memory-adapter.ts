@@ -1,5 +1,7 @@
-import type { AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, Platform, SendResult, UserRef } from '../../src/core/chat.js';
-import { channelKey } from '../../src/core/chat.js';
+import type { AdapterCapabilities, AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, Platform, SendResult, UserRef } from '../../src/core/chat.js';
+import { channelKey, PLAIN_CAPABILITIES } from '../../src/core/chat.js';
+import { IRC_CAPABILITIES } from '../irc/capabilities.js';
+import { SLACK_CAPABILITIES } from '../slack/capabilities.js';
 import { toPlainText } from '../../src/core/richtext.js';
 import { UpstreamError } from '../../src/core/errors.js';
 
@@ -9,11 +11,29 @@ export interface SentMessage extends OutboundMessage {
 }
 
 /**
+ * What the memory adapter declares when it stands in for a platform: the platform's own
+ * capabilities, so the core treats the stand-in exactly as the real thing. Its own: a chat that
+ * takes private messages (tests of notifications).
+ */
+const STAND_IN: Readonly<Record<Platform, AdapterCapabilities>> = {
+  irc: IRC_CAPABILITIES,
+  slack: SLACK_CAPABILITIES,
+  console: { ...PLAIN_CAPABILITIES, displayName: 'the console' },
+  memory: { ...PLAIN_CAPABILITIES, privateMessages: true },
+};
+
+/** The capabilities a stand-in for `platform` declares (test and bench adapters use them too). */
+export function standInCapabilities(platform: Platform): AdapterCapabilities {
+  return STAND_IN[platform];
+}
+
+/**
  * An in-process chat: tests and benchmarks inject messages and read what was sent. It can be
  * told to fail the next sends, to exercise retries.
  */
 export class MemoryAdapter implements ChatAdapter {
   readonly platform: Platform;
+  readonly capabilities: AdapterCapabilities;
   readonly sent: SentMessage[] = [];
   #onMessage: ((msg: InboundMessage) => Promise<void>) | undefined;
   #connected = false;
@@ -23,6 +43,7 @@ export class MemoryAdapter implements ChatAdapter {
 
   constructor(platform: Platform = 'memory') {
     this.platform = platform;
+    this.capabilities = standInCapabilities(platform);
   }
 
   async start(onMessage: (msg: InboundMessage) => Promise<void>): Promise<void> {

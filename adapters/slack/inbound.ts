@@ -91,8 +91,8 @@ export interface TranslatedSlash {
 
 /**
  * `/doi tags python` -> "tags python". The answer is ephemeral (only the asker sees it) unless
- * the text ends with `--public`. `replyHandle` is the opaque threadId the adapter maps back
- * to the response_url.
+ * the text ends with `--public`. `replyHandle` is the message's opaque replyHandle, which the
+ * adapter maps back to the response_url when the reply comes with it.
  */
 export function translateSlashCommand(body: unknown, replyHandle: string, receivedAt: Date): { ok: true; value: TranslatedSlash } | { ok: false; reason: string } {
   const parsed = slashCommand.safeParse(body);
@@ -117,7 +117,7 @@ export function translateSlashCommand(body: unknown, replyHandle: string, receiv
         text: text || 'help',
         isDirect: c.channel_id.startsWith('D'),
         addressed: true,
-        threadId: replyHandle,
+        replyHandle,
         receivedAt,
       },
     },
@@ -148,7 +148,8 @@ export function translateButtonClick(
   if (!action?.value) return drop('not a command button');
   const channelId = p.channel?.id ?? p.container?.channel_id;
   if (!channelId) return drop('button click without a channel');
-  const threadId = replyHandle ?? p.container?.thread_ts ?? p.container?.message_ts;
+  // With a response_url the answer goes there (ephemeral); else into the button's thread.
+  const threadId = replyHandle === undefined ? (p.container?.thread_ts ?? p.container?.message_ts) : undefined;
   return {
     ok: true,
     message: {
@@ -160,6 +161,7 @@ export function translateButtonClick(
       addressed: true,
       receivedAt,
       ...(threadId ? { threadId } : {}),
+      ...(replyHandle !== undefined ? { replyHandle } : {}),
     },
   };
 }

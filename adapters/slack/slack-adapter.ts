@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
-import type { AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, Platform, SendResult } from '../../src/core/chat.js';
+import type { AdapterCapabilities, AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, Platform, SendResult } from '../../src/core/chat.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { runDetached } from '../../src/core/detached.js';
 import { ConfigError, UpstreamError, errorMessage } from '../../src/core/errors.js';
@@ -25,6 +25,7 @@ import {
   type SlackSelf,
 } from './inbound.js';
 import { MODAL_CALLBACK_ID, SHORTCUT_CALLBACK_ID, feedbackModal } from './modal.js';
+import { SLACK_CAPABILITIES } from './capabilities.js';
 import { ChannelPacer } from './pacer.js';
 
 /** The Slack settings the adapter needs (the `slack` section of the config). */
@@ -64,8 +65,6 @@ export type SlackMode = 'socket' | 'http';
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'user_removed_from_team', 'team_disabled', 'missing_scope']);
 const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
-/** threadId prefix of replies that go to a slash command's or button's response_url. */
-const RESPONSE_HANDLE_PREFIX = 'slack-response:';
 /** Slack accepts a response_url for 30 minutes. */
 const RESPONSE_URL_TTL_MS = 30 * 60_000;
 const RESPONSE_URL_MAX_USES = 5;
@@ -79,6 +78,7 @@ interface ResponseTarget {
 
 export class SlackAdapter implements ChatAdapter {
   readonly platform: Platform = 'slack';
+  readonly capabilities: AdapterCapabilities = SLACK_CAPABILITIES;
   readonly mode: SlackMode;
   readonly #config: SlackAdapterConfig;
   readonly #log: Logger;
@@ -191,8 +191,9 @@ export class SlackAdapter implements ChatAdapter {
     const channel = msg.channel.startsWith('slack:') ? msg.channel.slice('slack:'.length) : msg.channel;
     const rendered = renderMessage(msg.body);
 
-    if (msg.threadId?.startsWith(RESPONSE_HANDLE_PREFIX)) {
-      const target = this.#responseTarget(msg.threadId);
+    // A reply to a slash command or button goes to its response_url (kept under the handle).
+    if (msg.replyTo?.handle !== undefined) {
+      const target = this.#responseTarget(msg.replyTo.handle);
       return this.#pacer.run(channel, () => this.#postToResponseUrl(target, rendered));
     }
     return this.#pacer.run(channel, () =>
@@ -470,7 +471,7 @@ export class SlackAdapter implements ChatAdapter {
   // ---- outbound ----
 
   #newResponseHandle(): string {
-    return `${RESPONSE_HANDLE_PREFIX}${++this.#handleSeq}`;
+    return `response-${++this.#handleSeq}`;
   }
 
   #rememberResponseTarget(handle: string, url: string, responseType: ResponseTarget['responseType']): void {

@@ -35,6 +35,11 @@ export interface InboundMessage {
   readonly addressed: boolean;
   readonly threadId?: string;
   readonly receivedAt: Date;
+  /**
+   * The platform's own handle for answering this message (a Slack slash command's response_url
+   * is kept by the adapter under it). Opaque to the core: it travels back in ReplyAddress.handle.
+   */
+  readonly replyHandle?: string;
   /** Platform link to the message, when the platform has one (Slack permalink). */
   readonly permalink?: string;
   /**
@@ -45,12 +50,35 @@ export interface InboundMessage {
   readonly verifyAuthor?: () => Promise<UserRef>;
 }
 
+/**
+ * Where a reply goes, copied from the inbound message it answers: explicit, so an adapter never
+ * needs ambient state (what was being handled when send() was called) to answer right.
+ */
+export interface ReplyAddress {
+  /** The inbound message answered. */
+  readonly messageId: string;
+  /** Who asked: the reply may be addressed to them, and what is left over is kept for them. */
+  readonly asker: UserRef;
+  readonly isDirect: boolean;
+  /** InboundMessage.replyHandle, when the platform gave one. */
+  readonly handle?: string;
+}
+
+export function replyAddressOf(msg: InboundMessage): ReplyAddress {
+  return { messageId: msg.id, asker: msg.author, isDirect: msg.isDirect, ...(msg.replyHandle !== undefined ? { handle: msg.replyHandle } : {}) };
+}
+
 export interface OutboundMessage {
   readonly channel: ChannelKey;
   readonly body: RichText;
   readonly kind: 'reply' | 'announcement' | 'notice';
   readonly threadId?: string;
-  /** Announcement cards edited in place (Slack): the platform message ref returned earlier. */
+  /** Set on replies: the message answered and its asker. */
+  readonly replyTo?: ReplyAddress;
+  /**
+   * Edit the message this ref (from an earlier SendResult) names instead of posting a new one.
+   * Only for adapters declaring `editableCards`; Delivery refuses it for the others.
+   */
   readonly updateRef?: string;
 }
 
@@ -74,8 +102,37 @@ export interface AdapterStatus {
   readonly queuedLines?: number;
 }
 
+/**
+ * What a platform can do. The core asks these, never the platform's name: a new platform is a
+ * new adapter declaring its capabilities, not a new branch in the core.
+ */
+export interface AdapterCapabilities {
+  /** The platform as people call it ("IRC", "Slack"), for text such as a report's origin. */
+  readonly displayName: string;
+  /** Can deliver a message addressed to one person later (IRC query, Slack DM): notifications. */
+  readonly privateMessages: boolean;
+  /** What such a message is called there ("a private message", "a direct message"). */
+  readonly privateMessageName: string;
+  /** Sent messages can be edited later through their SendResult.ref (announcement cards). */
+  readonly editableCards: boolean;
+  /** Some replies can be shown to the asker alone (Slack slash commands). */
+  readonly ephemeralReplies: boolean;
+  /** Lines a reply may take in a shared channel; undefined: no limit of its own. */
+  readonly linesPerReply?: number;
+}
+
+/** A platform that declares nothing special: plain messages, nothing private, nothing edited. */
+export const PLAIN_CAPABILITIES: AdapterCapabilities = {
+  displayName: 'chat',
+  privateMessages: false,
+  privateMessageName: 'a private message',
+  editableCards: false,
+  ephemeralReplies: false,
+};
+
 export interface ChatAdapter {
   readonly platform: Platform;
+  readonly capabilities: AdapterCapabilities;
   /**
    * Begins receiving. `onMessage` resolves once the message is fully handled (reply sent) and
    * never rejects; adapters that need ordering (console pipe mode) await it.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InboundMessage } from '../core/chat.js';
+import type { AdapterCapabilities, InboundMessage } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { RichText } from '../core/richtext.js';
@@ -13,6 +13,8 @@ export type Reply = RichText | null;
 
 export interface CommandContext {
   readonly message: InboundMessage;
+  /** What the platform the message came from can do (commands ask this, not its name). */
+  readonly capabilities: AdapterCapabilities;
   readonly services: CommandServices;
   readonly log: Logger;
   readonly clock: Clock;

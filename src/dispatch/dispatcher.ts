@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { identityOf, type InboundMessage } from '../core/chat.js';
+import { identityOf, PLAIN_CAPABILITIES, type AdapterCapabilities, type InboundMessage, type Platform } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import { UserError, BotError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -35,6 +35,8 @@ export interface DispatcherOptions {
   log: Logger;
   clock: Clock;
   limits: { userCommandsPerMinute: number; commandTimeoutMs: number };
+  /** What each platform can do (Delivery.capabilitiesOf); default: plain capabilities. */
+  capabilitiesOf?: (platform: Platform) => AdapterCapabilities | undefined;
   /** Called once per handled command, for metrics. */
   onCommand?: (name: string, outcome: CommandOutcome, ms: number) => void;
 }
@@ -66,7 +68,8 @@ export class Dispatcher {
 
     if (tokenized.tokens.length === 0) return rt.of('Try `help` for what I can do.');
     const match = this.#o.registry.match(tokenized.tokens);
-    let baseCtx = { message: msg, services: this.#o.services, log, clock: this.#o.clock, level };
+    const capabilities = this.#o.capabilitiesOf?.(msg.channel.platform) ?? PLAIN_CAPABILITIES;
+    let baseCtx = { message: msg, capabilities, services: this.#o.services, log, clock: this.#o.clock, level };
 
     if (!match) {
       const answered = await this.#freeform({ ...baseCtx, argsText: input.trim() }, input.trim(), log, started);

@@ -72,7 +72,7 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
   const { config, db, clock } = deps;
   const log = deps.log.child({ component: 'events' });
   const subscriptions = new SubscriptionStore(db);
-  const pipeline = new EventPipeline({ db, subscriptions, clock, log });
+  const pipeline = new EventPipeline({ db, subscriptions, clock, log, capabilitiesOf: (channel) => deps.delivery.capabilitiesFor(channel) });
   const worker = new OutboxWorker({
     store: pipeline.outbox,
     delivery: deps.delivery,

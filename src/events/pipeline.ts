@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AdapterCapabilities, ChannelKey } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import { prKey, type DomainEvent, type PrSnapshot } from '../core/events.js';
 import type { Logger } from '../core/log.js';
@@ -36,6 +37,7 @@ export class EventPipeline {
   readonly #subs: SubscriptionStore;
   readonly #clock: Clock;
   readonly #log: Logger;
+  readonly #capabilitiesOf: (channel: ChannelKey) => AdapterCapabilities | undefined;
   /** Called after a commit that queued rows (wakes the outbox worker). */
   onEnqueued: (() => void) | undefined;
 
@@ -45,7 +47,16 @@ export class EventPipeline {
    */
   readonly #baselineMarginMs: number;
 
-  constructor(opts: { db: Db; subscriptions: SubscriptionStore; clock: Clock; log: Logger; baselineMarginMs?: number }) {
+  constructor(opts: {
+    db: Db;
+    subscriptions: SubscriptionStore;
+    clock: Clock;
+    log: Logger;
+    /** What the platform of a channel can do (Delivery.capabilitiesFor): PR cards go where messages are editable. */
+    capabilitiesOf: (channel: ChannelKey) => AdapterCapabilities | undefined;
+    baselineMarginMs?: number;
+  }) {
+    this.#capabilitiesOf = opts.capabilitiesOf;
     this.#baselineMarginMs = opts.baselineMarginMs ?? 2 * 60_000;
     this.#db = opts.db;
     this.#subs = opts.subscriptions;
@@ -117,7 +128,7 @@ export class EventPipeline {
       // A roll-up shows each channel only the images it subscribed to.
       const shown: DomainEvent =
         event.kind === 'image.published' ? { ...event, items: event.items.filter((i) => imageMatches(rule, i.image)) } : event;
-      const isSlack = channel.startsWith('slack:');
+      const editable = this.#capabilitiesOf(channel)?.editableCards === true;
       const inserted = this.outbox.enqueue({
         eventId: event.id,
         channel,
@@ -127,7 +138,7 @@ export class EventPipeline {
         kind: event.kind,
         ...(event.kind !== 'image.published' ? { prKey: prKey(event.pr.repo, event.pr.number) } : {}),
         line: renderLine(shown, code),
-        ...(isSlack && event.kind !== 'image.published' ? { card: renderCard(event.pr, prChange(event), code) } : {}),
+        ...(editable && event.kind !== 'image.published' ? { card: renderCard(event.pr, prChange(event), code) } : {}),
         state: rule.mode === 'digest' ? 'held' : 'pending',
         occurredAt: event.occurredAt,
         now,

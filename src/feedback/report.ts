@@ -29,7 +29,8 @@ export interface ReportContext {
 }
 
 export interface ReportOrigin {
-  readonly platform: string;
+  /** The platform as people call it ("IRC", "Slack"): its adapter's displayName. */
+  readonly platformName: string;
   readonly channelName: string;
   readonly isDirect: boolean;
   /** Verified identity, e.g. "irc:alice". */
@@ -42,7 +43,6 @@ export interface IssueDraft {
   readonly body: string;
 }
 
-const PLATFORM_NAMES: Record<string, string> = { irc: 'IRC', slack: 'Slack', console: 'the console', memory: 'chat' };
 
 export function markerFor(reportId: string): string {
   return `<!-- doi-bot-report: ${reportId} -->`;
@@ -94,7 +94,7 @@ function contextLines(ctx: ReportContext): string {
 
 function footer(origin: ReportOrigin): string {
   const where = origin.isDirect ? 'a direct message' : neutraliseInline(capChars(cleanText(origin.channelName), 80));
-  const platform = PLATFORM_NAMES[origin.platform] ?? neutraliseInline(origin.platform);
+  const platform = neutraliseInline(origin.platformName);
   const link = origin.permalink && /^https:\/\/[\w.-]+\.slack\.com\/archives\/[\w/?=&.-]+$/.test(origin.permalink) ? ` ([message](${origin.permalink}))` : '';
   return `---\n<sub>Reported from ${platform}, ${where}${link}, by ${codeSpan(capChars(cleanText(origin.reporter), 100))} through doi-bot, the Docker Official Images chat bot.</sub>`;
 }

@@ -10,7 +10,7 @@
  * issue URL in the confirm reply or, later, through the outbox (`notify`).
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { identityOf, privateKeyOf, type InboundMessage } from '../core/chat.js';
+import { identityOf, privateKeyOf, type InboundMessage, type Platform } from '../core/chat.js';
 import { formatAge, type Clock } from '../core/clock.js';
 import { UpstreamError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -51,6 +51,7 @@ export interface FeedbackServiceOptions {
   readonly limits: { readonly perUserPerDay: number; readonly globalPerHour: number };
   readonly clock: Clock;
   readonly log: Logger;
+  readonly platformName: (platform: Platform) => string; // its adapter's displayName, for the report's origin line
   /**
    * Queues a message to the report's channel (the outbox). Called inside the transaction that
    * marks the report filed or failed, so the notice and the state change commit together.
@@ -174,7 +175,7 @@ export class FeedbackService implements FeedbackApi {
     }
 
     const ctx = await this.#context(req.kind, image, tag, catalog);
-    const origin = originOf(msg);
+    const origin = originOf(msg, this.#o.platformName(msg.channel.platform));
     const where = rt.line('About ', rt.bold(subject), ` (${KIND_LABELS[req.kind]}): this goes to `, rt.link(`https://github.com/${route.repo}/issues`, route.repo), ` because ${route.why}.`);
     const head: (Line | string)[] = [where];
     if (route.note) head.push(rt.line(route.note, ...(route.external ? [' ', rt.link(route.external)] : [])));
@@ -642,9 +643,9 @@ function reporterOf(msg: InboundMessage): string | undefined {
   return id?.startsWith('irc:') ? id.toLowerCase() : id;
 }
 
-function originOf(msg: InboundMessage): ReportOrigin {
+function originOf(msg: InboundMessage, platformName: string): ReportOrigin {
   return {
-    platform: msg.channel.platform,
+    platformName,
     channelName: msg.channel.name,
     isDirect: msg.isDirect,
     reporter: reporterOf(msg) ?? `${msg.author.platform}:${msg.author.id} (unidentified)`,

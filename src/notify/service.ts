@@ -8,7 +8,7 @@
  * the private message in the persistent outbox (UNIQUE(event_id, channel)); the outbox worker
  * delivers it, retrying, after restarts too.
  */
-import { identityOf, privateKeyOf, type UserRef } from '../core/chat.js';
+import { identityOf, privateKeyOf, type Platform, type UserRef } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import { formatAge } from '../core/clock.js';
 import { UserError, errorMessage } from '../core/errors.js';
@@ -28,6 +28,8 @@ export interface NotifyServiceOptions {
   readonly hub?: HubLookup;
   /** A PR's current state (undefined: no such PR). */
   readonly prState?: (number: number) => Promise<PrDetail | undefined>;
+  /** Whether the platform's adapter delivers a message addressed to a person (IRC query, Slack DM). */
+  readonly privateMessages: (platform: Platform) => boolean;
   readonly clock: Clock;
   readonly log: Logger;
   readonly intervalMs: number;
@@ -50,9 +52,6 @@ interface Row {
   fired_at: number | null;
   outcome: string | null;
 }
-
-/** Platforms whose adapters deliver a message addressed to a person (IRC query, Slack DM). */
-const PRIVATE_PLATFORMS = new Set(['irc', 'slack', 'memory']);
 
 function describe(r: Pick<Row, 'kind' | 'image' | 'tag' | 'pr_number'>): string {
   return r.kind === 'tag' ? `${r.image}:${r.tag} is published` : `PR #${r.pr_number} is merged or closed`;
@@ -96,7 +95,7 @@ export class NotifyService {
     const identity = identityOf(user);
     const target = privateKeyOf(user);
     if (!identity || !target) throw new UserError('notify.unidentified', 'Notifications need a verified identity: log in to services (NickServ) first, then ask again.');
-    if (!PRIVATE_PLATFORMS.has(user.platform)) throw new UserError('notify.platform', 'I can only send private notifications on IRC and Slack.');
+    if (!this.#o.privateMessages(user.platform)) throw new UserError('notify.platform', 'I can only send private notifications on IRC and Slack.');
     const now = this.#o.clock.now();
     const existing = this.#find(identity, req);
     if (existing) return { kind: 'exists', notification: toInfo(existing) };

@@ -1,4 +1,4 @@
-import type { ChatAdapter, OutboundMessage, Platform, SendResult } from '../core/chat.js';
+import type { AdapterCapabilities, ChannelKey, ChatAdapter, OutboundMessage, Platform, SendResult } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import { UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -26,6 +26,15 @@ export class Delivery {
     return this.#adapters.get(platform);
   }
 
+  /** What the platform of `channel` can do; undefined: no adapter for it here. */
+  capabilitiesFor(channel: ChannelKey): AdapterCapabilities | undefined {
+    return this.adapterFor(channel)?.capabilities;
+  }
+
+  capabilitiesOf(platform: Platform): AdapterCapabilities | undefined {
+    return this.#adapters.get(platform)?.capabilities;
+  }
+
   /**
    * One attempt; throws UpstreamError. Reported to onResult as ok, retry (a retryable failure:
    * the caller, e.g. the outbox worker, tries again later) or failed (permanent).
@@ -45,6 +54,9 @@ export class Delivery {
   async #send(msg: OutboundMessage): Promise<SendResult> {
     const adapter = this.adapterFor(msg.channel);
     if (!adapter) throw new UpstreamError('delivery.no-adapter', `no adapter for ${msg.channel}`, { retryable: false });
+    if (msg.updateRef !== undefined && !adapter.capabilities.editableCards) {
+      throw new UpstreamError('delivery.not-editable', `${adapter.platform} messages cannot be edited`, { retryable: false });
+    }
     return adapter.send(msg);
   }
 

@@ -1,4 +1,4 @@
-import { channelKey, type InboundMessage } from '../../src/core/chat.js';
+import { channelKey, PLAIN_CAPABILITIES, type InboundMessage } from '../../src/core/chat.js';
 import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import type { CommandContext } from '../../src/dispatch/command.js';
@@ -8,6 +8,7 @@ import type { CommandServices } from '../../src/services.js';
 export function commandContext(text: string, services: Partial<CommandServices>): CommandContext {
   return {
     message: inboundMessage(text, { id: 'm1', channel: '#t', user: 'a' }),
+    capabilities: PLAIN_CAPABILITIES,
     services: {
       status: { version: 't', startedAt: 0, adapters: () => [], sources: () => [], details: () => [] },
       commands: () => [],

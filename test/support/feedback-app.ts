@@ -72,7 +72,8 @@ export async function startFeedbackApp(opts: {
     log,
     clock,
     version: 'test',
-    adapters: [chat],
+    // Slack reports are handed to the dispatcher directly; the stand-in declares how Slack is named.
+    adapters: [chat, new MemoryAdapter('slack')],
     commands: allCommands,
     catalogSource: new BundledSnapshotSource(),
     ...(opts.hub ? { hub: new HubClient({ baseUrl: opts.hub.url, cacheTtlMs: 0, maxRetries: 0, maxRetryWaitMs: 50 }) } : {}),

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { standInCapabilities } from '../../../adapters/memory/memory-adapter.js';
 import type { AdapterStatus, ChatAdapter, OutboundMessage, SendResult } from '../../../src/core/chat.js';
 import { RecipientAwayError } from '../../../src/core/errors.js';
 import { silentLogger } from '../../../src/core/log.js';
@@ -22,6 +23,7 @@ import { StepClock } from '../../support/events/step-clock.js';
 /** Says the recipient is away for the first `awayFor` sends. */
 class AwayAdapter implements ChatAdapter {
   readonly platform = 'irc' as const;
+  readonly capabilities = standInCapabilities('irc');
   readonly delivered: string[] = [];
   tries = 0;
   constructor(private readonly awayFor: number) {}

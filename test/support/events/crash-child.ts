@@ -6,7 +6,8 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AdapterStatus, ChatAdapter, OutboundMessage, Platform, SendResult } from '../../../src/core/chat.js';
+import { standInCapabilities } from '../../../adapters/memory/memory-adapter.js';
+import type { AdapterCapabilities, AdapterStatus, ChatAdapter, OutboundMessage, Platform, SendResult } from '../../../src/core/chat.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { toPlainText } from '../../../src/core/richtext.js';
@@ -44,7 +45,10 @@ const delivered = new Set(
 
 class SinkAdapter implements ChatAdapter {
   #seq = 0;
-  constructor(readonly platform: Platform) {}
+  readonly capabilities: AdapterCapabilities;
+  constructor(readonly platform: Platform) {
+    this.capabilities = standInCapabilities(platform);
+  }
   async start(): Promise<void> {}
   async send(msg: OutboundMessage): Promise<SendResult> {
     const kind = msg.updateRef ? 'edit' : msg.threadId ? 'thread' : 'post';
@@ -68,10 +72,11 @@ migrate(db, readMigrations(join(projectRoot(), 'migrations')));
 const log = silentLogger();
 const subscriptions = new SubscriptionStore(db);
 subscriptions.seed(STORM_SUBSCRIPTIONS, Date.now());
-const pipeline = new EventPipeline({ db, subscriptions, clock: systemClock, log });
+const delivery = new Delivery([new SinkAdapter('irc'), new SinkAdapter('slack')], log, systemClock);
+const pipeline = new EventPipeline({ db, subscriptions, clock: systemClock, log, capabilitiesOf: (c) => delivery.capabilitiesFor(c) });
 const worker = new OutboxWorker({
   store: pipeline.outbox,
-  delivery: new Delivery([new SinkAdapter('irc'), new SinkAdapter('slack')], log, systemClock),
+  delivery,
   clock: systemClock,
   log,
   idleMs: 5,

@@ -37,7 +37,7 @@ function outsideCode(md: string): string {
   return out;
 }
 
-const origin = { platform: 'irc', channelName: '#docker-library', isDirect: false, reporter: 'irc:alice' };
+const origin = { platformName: 'IRC', channelName: '#docker-library', isDirect: false, reporter: 'irc:alice' };
 
 describe('parseFeedback', () => {
   it('reads the documented forms and the Slack modal form', () => {

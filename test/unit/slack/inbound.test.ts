@@ -73,7 +73,7 @@ describe('slash commands, buttons, shortcut form', () => {
     const pub = translateSlashCommand(body, 'h1', at);
     expect(pub.ok && pub.value.responseType).toBe('in_channel');
     expect(pub.ok && pub.value.message.text).toBe('tag python:3');
-    expect(pub.ok && pub.value.message.threadId).toBe('h1');
+    expect(pub.ok && pub.value.message.replyHandle).toBe('h1');
     expect(pub.ok && pub.value.message.author.account).toBe('U1');
     const priv = translateSlashCommand({ ...body, text: 'feedback python the --public flag is odd' }, 'h2', at);
     expect(priv.ok && priv.value.responseType).toBe('ephemeral');
@@ -86,6 +86,9 @@ describe('slash commands, buttons, shortcut form', () => {
     const r = translateButtonClick({ type: 'block_actions', user: { id: 'U9', username: 'bob' }, channel: { id: 'C1' }, actions: [{ action_id: 'doi_cmd_0', value: 'confirm ab12' }] }, 'doi_cmd_', 'h', at);
     expect(r.ok && r.message.text).toBe('confirm ab12');
     expect(r.ok && r.message.author).toEqual({ platform: 'slack', id: 'U9', name: 'bob', account: 'U9' });
+    // Answered through the response_url (the handle), not in a thread.
+    expect(r.ok && r.message.replyHandle).toBe('h');
+    expect(r.ok && r.message.threadId).toBeUndefined();
     expect(translateButtonClick({ type: 'block_actions', user: { id: 'U9' }, channel: { id: 'C1' }, actions: [{ action_id: 'other', value: 'x' }] }, 'doi_cmd_', 'h', at).ok).toBe(false);
   });
 
