@@ -174,6 +174,9 @@ export class CatalogService {
     }
     const now = clock.now();
     if (files === null) {
+      // A database from before tag history (or a restart on unchanged data with an empty
+      // history) records the catalog it serves, so a tag leaving later is noticed.
+      if (this.#catalog && !this.#history.hasAny()) this.#recordHistory(this.#catalog, now);
       this.#checkedAt = now;
       this.#lastError = undefined;
       this.#touch(now);
@@ -221,6 +224,14 @@ export class CatalogService {
            fetched_at = excluded.fetched_at, files = excluded.files`,
       ).run(source.name, source.detail, files.revision, files.dataDate ?? null, now, JSON.stringify(stored));
     })();
+  }
+
+  #recordHistory(catalog: Catalog, now: number): void {
+    try {
+      this.#history.record(catalog, now);
+    } catch (err) {
+      this.#o.log.warn({ err }, 'cannot record tag history');
+    }
   }
 
   #touch(now: number): void {

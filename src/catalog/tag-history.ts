@@ -57,6 +57,10 @@ export class TagHistory {
     })();
   }
 
+  hasAny(): boolean {
+    return this.#db.prepare('SELECT 1 FROM catalog_tags_seen LIMIT 1').get() !== undefined;
+  }
+
   get(image: string, tag: string): TagPresence | undefined {
     const row = this.#db.prepare<[string, string], Row>('SELECT first_seen, last_seen, left_at FROM catalog_tags_seen WHERE image = ? AND tag = ?').get(image, tag);
     if (!row) return undefined;

@@ -168,3 +168,19 @@ describe('CatalogService with a directory source and a SQLite file', () => {
     expect(await svc.refresh()).toBe('updated');
   });
 });
+
+describe('tag history', () => {
+  it('a restart on unchanged cached data still records the tags it serves, so a later removal is dated', async () => {
+    const dir = checkout(['python']);
+    const db = openDb(join(tempDir('doibot-history-db-'), 'bot.sqlite3'));
+    expect(await service(new DirectoryCatalogSource(dir), db).refresh()).toBe('updated');
+    // As if the database predates tag history: the cache is there, the history is not.
+    db.exec('DELETE FROM catalog_tags_seen');
+    const restarted = service(new DirectoryCatalogSource(dir), db);
+    expect(restarted.loadCached()).toBe(true);
+    expect(await restarted.refresh()).toBe('unchanged');
+    const seen = restarted.tagPresence('python', '3.14');
+    expect(seen?.firstSeen).toBeGreaterThan(0);
+    expect(seen?.leftAt).toBeUndefined();
+  });
+});
