@@ -2,6 +2,7 @@ import { replyAddressOf, type ChatAdapter, type InboundMessage } from './core/ch
 import type { Clock } from './core/clock.js';
 import type { Logger } from './core/log.js';
 import type { Config } from './config/schema.js';
+import { canonicalIdentities } from './config/identity.js';
 import type { CommandDef } from './dispatch/command.js';
 import { AccessPolicy } from './dispatch/access.js';
 import { Dispatcher, type FreeformHandler } from './dispatch/dispatcher.js';
@@ -232,7 +233,7 @@ export function createApp(deps: AppDeps): App {
   const dispatcher = new Dispatcher({
     registry,
     freeform: deps.freeform ?? [],
-    access: new AccessPolicy(config.access),
+    access: new AccessPolicy(canonicalIdentities(config.access)),
     services,
     log: log.child({ component: 'dispatch' }),
     clock,

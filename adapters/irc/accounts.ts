@@ -1,10 +1,15 @@
+import { rfc1459Lower } from '../../src/core/casemap.js';
+
 /**
  * IRC nicks compare under the server's CASEMAPPING; rfc1459 (the default, and Libera's) also
  * folds []\~ to {}|^. Using the wider folding everywhere can only merge nicks that the server
  * itself treats as one.
  */
-export function ircLower(name: string): string {
-  return name.toLowerCase().replace(/[[\]\\~]/g, (c) => ({ '[': '{', ']': '}', '\\': '|', '~': '^' })[c] ?? c);
+export const ircLower = rfc1459Lower;
+
+/** A services account as the rest of the bot sees it: folded, so it compares as a plain string. */
+export function canonicalAccount(account: string): string {
+  return ircLower(account);
 }
 
 export function normaliseAccount(account: string | boolean | null | undefined): string | null {

@@ -20,7 +20,8 @@ export interface UserRef {
   readonly name: string;
   /**
    * Verified identity: IRC services account, Slack user id. Absent = unidentified.
-   * Access checks use `${platform}:${account}` and nothing else.
+   * Canonical as the adapter hands it over (IRC accounts RFC 1459 folded), so it compares as a
+   * plain string. Access checks use `${platform}:${account}` and nothing else.
    */
   readonly account?: string;
 }

@@ -638,9 +638,7 @@ function resolveImage(catalog: Catalog, typed: string): { image: string; tag: st
 }
 
 function reporterOf(msg: InboundMessage): string | undefined {
-  const id = identityOf(msg.author);
-  // IRC services accounts are case-insensitive (as in the access lists).
-  return id?.startsWith('irc:') ? id.toLowerCase() : id;
+  return identityOf(msg.author);
 }
 
 function originOf(msg: InboundMessage, platformName: string): ReportOrigin {

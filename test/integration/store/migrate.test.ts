@@ -67,3 +67,29 @@ describe('migrations', () => {
     expect(() => openDatabase(target)).toThrow(/cannot open database .*set DOIBOT_DB to a writable path/);
   });
 });
+
+describe('migration 0008: canonical IRC identities', () => {
+  it('folds the IRC identities stored before the adapter folded them, keeping one of two spellings of a pending notification', () => {
+    const all = readMigrations('migrations');
+    const db = openDatabase(join(tmp(), 'fold.sqlite3'));
+    migrate(db, all.filter((m) => m.version < 8));
+    const note = db.prepare("INSERT INTO notifications(kind, image, tag, identity, target, state, created_at) VALUES ('tag', 'python', ?, ?, ?, ?, 1)");
+    note.run('3.14', 'irc:Alice[m]', 'irc:account:Alice[m]', 'pending');
+    note.run('3.14', 'irc:alice{m}', 'irc:account:alice{m}', 'pending');
+    note.run('3.15', 'irc:Bob', 'irc:account:Bob', 'fired');
+    note.run('3.15', 'slack:U0ALICE', 'slack:U0ALICE', 'pending');
+    db.prepare(
+      `INSERT INTO feedback_reports(id, code, state, kind, image, repo, repo_id, title, body, reporter, reporter_name, channel_key, created_at, expires_at)
+       VALUES ('r1', 'abc123', 'proposed', 'image', 'python', 'docker-library/python', 'R1', 't', 'b', 'irc:carol[x]', 'Carol', 'irc:account:Carol[x]', 1, 2)`,
+    ).run();
+    migrate(db, all);
+    expect(db.prepare('SELECT tag, identity, target, state FROM notifications ORDER BY id').all()).toEqual([
+      { tag: '3.14', identity: 'irc:alice{m}', target: 'irc:account:alice{m}', state: 'cancelled' },
+      { tag: '3.14', identity: 'irc:alice{m}', target: 'irc:account:alice{m}', state: 'pending' },
+      { tag: '3.15', identity: 'irc:bob', target: 'irc:account:bob', state: 'fired' },
+      { tag: '3.15', identity: 'slack:U0ALICE', target: 'slack:U0ALICE', state: 'pending' },
+    ]);
+    expect(db.prepare('SELECT reporter, channel_key FROM feedback_reports').get()).toEqual({ reporter: 'irc:carol{x}', channel_key: 'irc:account:carol{x}' });
+    db.close();
+  });
+});

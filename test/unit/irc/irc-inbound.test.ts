@@ -59,6 +59,14 @@ describe('toInbound', () => {
     expect(toInbound(ev(), ctx())?.verifyAuthor).toBeUndefined();
   });
 
+  it('hands over the account canonical (RFC 1459 folded), however the server spelled it', async () => {
+    expect(toInbound(ev({ account: 'Alice[m]' }), ctx())?.author.account).toBe('alice{m}');
+    expect(toInbound(ev({ tags: { account: 'BOB~\\' } }), ctx())?.author.account).toBe('bob^|');
+    expect(toInbound(ev(), ctx({ accountTagEnabled: false, freshAccount: () => 'Carol' }))?.author.account).toBe('carol');
+    const unknown = toInbound(ev(), ctx({ accountTagEnabled: false, verifyAccount: async () => 'Dave[x]' }));
+    expect((await unknown?.verifyAuthor?.())?.account).toBe('dave{x}');
+  });
+
   it('drops CTCP, server messages, its own lines and other bots', () => {
     expect(toInbound(ev({ message: '\u0001VERSION\u0001' }), ctx())).toBeNull();
     expect(toInbound(ev({ from_server: true }), ctx())).toBeNull();
