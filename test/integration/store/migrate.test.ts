@@ -68,11 +68,11 @@ describe('migrations', () => {
   });
 });
 
-describe('migration 0008: canonical IRC identities', () => {
+describe('migration 0009: canonical IRC identities', () => {
   it('folds the IRC identities stored before the adapter folded them, keeping one of two spellings of a pending notification', () => {
     const all = readMigrations('migrations');
     const db = openDatabase(join(tmp(), 'fold.sqlite3'));
-    migrate(db, all.filter((m) => m.version < 8));
+    migrate(db, all.filter((m) => m.version < 9));
     const note = db.prepare("INSERT INTO notifications(kind, image, tag, identity, target, state, created_at) VALUES ('tag', 'python', ?, ?, ?, ?, 1)");
     note.run('3.14', 'irc:Alice[m]', 'irc:account:Alice[m]', 'pending');
     note.run('3.14', 'irc:alice{m}', 'irc:account:alice{m}', 'pending');
