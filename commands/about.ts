@@ -2,6 +2,7 @@ import { defineCommand, arg } from '../src/dispatch/command.js';
 import { rt, type Line } from '../src/core/richtext.js';
 import { formatAge } from '../src/core/clock.js';
 import type { CommandContext } from '../src/dispatch/command.js';
+import { withoutPrivateChannels } from '../src/status.js';
 
 export const about = defineCommand({
   name: 'about',
@@ -31,7 +32,9 @@ export const status = defineCommand({
   async run(ctx) {
     const s = ctx.services.status;
     const now = ctx.clock.now();
-    const adapters: Line[] = s.adapters().map((a) =>
+    // Strangers must not learn keyed IRC channels or private Slack channels from a status line.
+    const visible = ctx.level === 'admin' ? s.adapters() : s.adapters().map(withoutPrivateChannels);
+    const adapters: Line[] = visible.map((a) =>
       rt.line(
         rt.bold(a.platform),
         `: ${a.connected ? 'connected' : 'disconnected'}`,

@@ -258,6 +258,7 @@ export function createApp(deps: AppDeps): App {
       maxLoopDelayMs: 5000,
       maxSourceAgeMs: (config.http.readyMaxSourceAgeSeconds ?? 3 * slowestPollSeconds) * 1000,
       stopping: () => stopping,
+      showPrivateChannels: deps.opsHttp !== undefined,
     });
   }
   const inFlight = new Set<Promise<void>>();

@@ -34,3 +34,31 @@ export class StatusBoard implements StatusInfo {
     return this.#details.flatMap((f) => f());
   }
 }
+
+const HIDDEN = '(private channel)';
+/** Slack's ids of private channels (legacy groups) start with G. */
+const SLACK_PRIVATE_ID = /\bG[A-Z0-9]{8,}\b/g;
+
+/**
+ * The status as a stranger may see it: every private channel the adapter names (IRC channels
+ * with a key, private Slack channels) is replaced in its detail and problems. Admins and the
+ * loopback ops listener see the original.
+ */
+export function withoutPrivateChannels(a: AdapterStatus): AdapterStatus {
+  const names = (a.privateChannels ?? []).filter((n) => n.length > 0);
+  const hide = (text: string): string => {
+    let out = text.replace(SLACK_PRIVATE_ID, HIDDEN);
+    for (const name of names) out = out.replace(new RegExp(`(?<![^\\s,(:;])${escapeRegExp(name)}(?![^\\s,):;])`, 'giu'), HIDDEN);
+    return out;
+  };
+  return {
+    ...a,
+    ...(a.detail !== undefined ? { detail: hide(a.detail) } : {}),
+    ...(a.problems ? { problems: a.problems.map(hide) } : {}),
+    privateChannels: [],
+  };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -200,9 +200,9 @@ export class IrcAdapter implements ChatAdapter {
       channels.length ? `in ${channels.join(' ')}` : 'in no channels',
       this.#pacer.queued ? `${this.#pacer.queued} lines queued` : '',
     ]
-      .filter(Boolean)
-      .join(', ');
+      .filter(Boolean).join(', ');
     return {
+      privateChannels: this.#s.channels.filter((c) => c.key).map((c) => c.name),
       platform: 'irc',
       connected: this.#state === 'registered',
       ...(this.#since ? { since: this.#since } : {}),

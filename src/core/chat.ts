@@ -96,6 +96,8 @@ export interface AdapterStatus {
   readonly problems?: readonly string[];
   /** Connections established after the first one (cumulative), for metrics. */
   readonly reconnects?: number;
+  /** Channels whose names only admins may see (an IRC channel with a key, a private Slack channel). */
+  readonly privateChannels?: readonly string[];
   /** 429 answers waited out (cumulative), and the Retry-After time they cost, for metrics. */
   readonly rateLimitWaits?: number;
   readonly rateLimitWaitMs?: number;

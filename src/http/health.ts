@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { errorMessage } from '../core/errors.js';
 import type { Metrics } from '../metrics.js';
 import type { StatusInfo } from '../services.js';
+import { withoutPrivateChannels } from '../status.js';
 import type { Db } from '../store/db.js';
 import type { HttpServer } from './server.js';
 
@@ -76,6 +77,11 @@ export interface HealthOptions {
   readonly maxSourceAgeMs: number;
   /** True once shutdown began: /readyz then fails so nothing new is routed here. */
   readonly stopping: () => boolean;
+  /**
+   * Name private channels (keyed IRC channels, private Slack channels) in /readyz: only on the
+   * loopback ops listener. On the main listener, which may be public, they are hidden.
+   */
+  readonly showPrivateChannels?: boolean;
 }
 
 /** Liveness: the process answers and its event loop is not stalling. */
@@ -91,7 +97,8 @@ export function checkReady(o: HealthOptions): HealthReport {
   const checks: CheckResult[] = [];
   if (o.stopping()) checks.push({ name: 'lifecycle', ok: false, detail: 'shutting down' });
   checks.push(checkDatabase(o.db, o.now()));
-  for (const a of o.status.adapters()) {
+  const adapters = o.showPrivateChannels ? o.status.adapters() : o.status.adapters().map(withoutPrivateChannels);
+  for (const a of adapters) {
     const problems = a.problems?.length ? `; ${a.problems.join('; ')}` : '';
     checks.push({
       name: `adapter:${a.platform}`,

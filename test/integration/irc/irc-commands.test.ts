@@ -198,6 +198,8 @@ describe.skipIf(!ircServerUsable('irc-commands.test.ts'))('IRC adapter against I
     expect(problems.find((p) => p.startsWith('#banned'))).toMatch(/#banned: cannot join: banned \(\+b\).*\(474\)/);
     expect(problems.find((p) => p.startsWith('#keyed:'))).toMatch(/wrong or missing key.*\(475\)/);
     expect(bot.adapter.status().detail).toMatch(/in #test #keyed2/);
+    // A channel joined with a key is named only to admins (status) and on the ops listener.
+    expect(bot.adapter.status().privateChannels).toEqual(['#keyed2']);
     const [status] = await ask(alice, '#test', '!status');
     expect(status!.params[1]).toMatch(/#banned: cannot join: banned/);
     await expect(bot.adapter.send({ channel: 'irc:#banned', body: { lines: [[{ kind: 'text', text: 'hi' }]] }, kind: 'announcement' })).rejects.toThrow(/cannot send to #banned/);
