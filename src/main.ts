@@ -15,7 +15,7 @@ import type { ChatAdapter } from './core/chat.js';
 import { systemClock } from './core/clock.js';
 import { BotError, ConfigError, errorMessage } from './core/errors.js';
 import { createLogger } from './core/log.js';
-import { createGitHubClient } from './github/client.js';
+import { githubClientFromConfig } from './catalog/choose-source.js';
 import { probeHealth } from './http/probe.js';
 import { HttpServer } from './http/server.js';
 import { projectRoot } from './paths.js';
@@ -157,7 +157,7 @@ async function main(argv: readonly string[]): Promise<number> {
       // One client for everything GitHub (catalog, events, PR queries, feedback): one budget.
       // The app supplies its one Docker Hub client to the announcements.
       announcements = {
-        graphql: createGitHubClient({ token: config.github.token, url: config.github.graphqlUrl, log: log.child({ component: 'github' }) }),
+        graphql: githubClientFromConfig(config, { log: log.child({ component: 'github' }) })!,
       };
     } catch (err) {
       process.stderr.write(`doi-bot: ${err instanceof ConfigError ? err.message : errorMessage(err)}\n`);

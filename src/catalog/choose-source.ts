@@ -6,7 +6,7 @@ import { BundledSnapshotSource, DirectoryCatalogSource } from './dir-source.js';
 import { GitHubCatalogSource } from './github-source.js';
 import type { CatalogSource } from './source.js';
 
-/** Points the catalog leaves to interactive commands and the PR poller. */
+/** Points the catalog leaves to the PR poller (commands stop earlier, at the client's command reserve). */
 const CATALOG_BUDGET_RESERVE = 200;
 
 export interface CatalogSourceDeps {
@@ -22,7 +22,13 @@ export interface CatalogSourceDeps {
 export function githubClientFromConfig(config: Config, deps: { log: Logger; clock?: Clock }): GitHubClient | undefined {
   const token = config.github.token;
   if (!token) return undefined;
-  return createGitHubClient({ token, url: config.github.graphqlUrl, log: deps.log, ...(deps.clock ? { clock: deps.clock } : {}) });
+  return createGitHubClient({
+    token,
+    url: config.github.graphqlUrl,
+    log: deps.log,
+    commandPointsPerHour: config.github.commandPointsPerHour,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
 }
 
 /**

@@ -31,6 +31,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'DOIBOT_LIBRARY_DIR', path: ['catalog', 'libraryDir'] },
   { name: 'DOIBOT_CATALOG_REFRESH_SECONDS', path: ['catalog', 'refreshSeconds'] },
   { name: 'DOIBOT_POLL_SECONDS', path: ['github', 'pollSeconds'] },
+  { name: 'DOIBOT_GITHUB_COMMAND_POINTS_PER_HOUR', path: ['github', 'commandPointsPerHour'] },
   { name: 'DOIBOT_HUB_POLL_SECONDS', path: ['hub', 'pollSeconds'] },
   { name: 'DOIBOT_HUB_REBUILD_CHECKS', path: ['hub', 'rebuildChecksPerPass'] },
   { name: 'DOIBOT_OFFICIAL_IMAGES_REPO', path: ['github', 'officialImagesRepo'] },

@@ -88,6 +88,8 @@ const settings = z.strictObject({
       officialImagesRepo: repoName.default('docker-library/official-images'),
       docsRepo: repoName.default('docker-library/docs'),
       pollSeconds: positiveSeconds.default(60),
+      /** GraphQL points chat commands may spend per rolling hour, all users together. */
+      commandPointsPerHour: z.coerce.number().int().min(0).max(100_000).default(1000),
     })
     .prefault({}),
   hub: z

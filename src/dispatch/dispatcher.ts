@@ -3,6 +3,7 @@ import { identityOf, PLAIN_CAPABILITIES, type AdapterCapabilities, type InboundM
 import type { Clock } from '../core/clock.js';
 import { UserError, BotError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { runInRequestScope } from '../core/request-scope.js';
 import { rt } from '../core/richtext.js';
 import type { CommandServices } from '../services.js';
 import { classify } from '../understand/classify.js';
@@ -113,7 +114,7 @@ export class Dispatcher {
     const ctx: CommandContext = { ...baseCtx, argsText: restFrom(input, tokenized, wordCount) };
     try {
       const reply = await this.#withTimeout(
-        command.invoke(ctx, tokenized.tokens.slice(wordCount)),
+        () => command.invoke(ctx, tokenized.tokens.slice(wordCount)),
         command.timeoutMs ?? this.#o.limits.commandTimeoutMs,
       );
       this.#o.onCommand?.(command.name, 'ok', this.#o.clock.now() - started);
@@ -137,7 +138,7 @@ export class Dispatcher {
     log.debug({ understood }, 'free-form question');
     for (const handler of handlers) {
       try {
-        const answer = await this.#withTimeout(handler.tryAnswer(ctx, text, understood), this.#o.limits.commandTimeoutMs);
+        const answer = await this.#withTimeout(() => handler.tryAnswer(ctx, text, understood), this.#o.limits.commandTimeoutMs);
         if (answer !== undefined) {
           this.#o.onCommand?.(`freeform:${handler.name}`, 'ok', this.#o.clock.now() - started);
           return answer;
@@ -205,12 +206,20 @@ export class Dispatcher {
     return rt.of(`Something went wrong (ref ${ref}).`);
   }
 
-  #withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  /**
+   * Runs a command in its request scope: upstream requests it makes are charged to the command
+   * budget, and those still queued when it times out are dropped unsent.
+   */
+  #withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
+    const abandoned = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError()), ms);
+      timer = setTimeout(() => {
+        abandoned.abort();
+        reject(new TimeoutError());
+      }, ms);
     });
-    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([runInRequestScope({ kind: 'command', signal: abandoned.signal }, work), timeout]).finally(() => clearTimeout(timer));
   }
 }
 

@@ -8,11 +8,18 @@
  * Low budget: when fewer than `minRemaining` points are left before the reset, `query` throws
  * UpstreamError('github.budget_low', retryable, retryAfterMs = time to reset) without sending.
  * It does not sleep: pollers reschedule from retryAfterMs and chat commands answer at once.
+ *
+ * Chat commands (requests made inside a command's RequestScope) spend from their own hourly
+ * budget and stop at a higher reserve, so whatever people ask, polling and the catalog keep the
+ * points below it. The queue is bounded, and a request whose command timed out is dropped
+ * before it is sent.
  */
 import { graphql, GraphqlResponseError } from '@octokit/graphql';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ConfigError, UpstreamError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { currentRequestScope } from '../core/request-scope.js';
+import { CommandBudget } from './command-budget.js';
 
 export interface GitHubBudget {
   /** Points left in the current window (from the last answer), if known. */
@@ -27,6 +34,10 @@ export interface GitHubBudget {
   readonly requests: number;
   readonly rateLimited: number;
   readonly failures: number;
+  /** Requests dropped unsent because their command timed out. */
+  readonly cancelled: number;
+  /** Points chat commands spent in the last hour. */
+  readonly commandPointsThisHour: number;
 }
 
 export interface QueryOptions {
@@ -75,6 +86,12 @@ export interface GitHubClientOptions {
   readonly minRemaining?: number;
   /** Minimum gap between mutations (GitHub asks for at least 1 s). */
   readonly mutationGapMs?: number;
+  /** GraphQL points chat commands may spend per rolling hour (config github.commandPointsPerHour). */
+  readonly commandPointsPerHour?: number;
+  /** Commands are refused below this many points left: the rest is kept for polling and the catalog. */
+  readonly commandReserve?: number;
+  /** Requests waiting or in flight beyond which new ones are refused at once. */
+  readonly maxQueued?: number;
 }
 
 /** @octokit/graphql treats these option names as request settings, not variables. */
@@ -82,6 +99,8 @@ const RESERVED_VARIABLES = new Set(['query', 'method', 'url', 'baseUrl', 'header
 const RATE_LIMIT_SELECTION = /\brateLimit\s*(?:\([^)]*\))?\s*\{([^{}]*)\}/;
 /** GitHub: without Retry-After, wait at least a minute after a secondary limit. */
 const SECONDARY_DEFAULT_WAIT_MS = 60_000;
+export const DEFAULT_COMMAND_RESERVE = 500;
+export const DEFAULT_MAX_QUEUED = 20;
 
 export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   const clock = opts.clock ?? systemClock;
@@ -90,6 +109,9 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   const defaultReserve = opts.minRemaining ?? 50;
   const mutationGapMs = opts.mutationGapMs ?? 1000;
   const log = opts.log;
+  const commandBudget = new CommandBudget(opts.commandPointsPerHour ?? Infinity);
+  const commandReserve = opts.commandReserve ?? DEFAULT_COMMAND_RESERVE;
+  const maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
   if (!/\/graphql\/?$/.test(opts.url)) {
     throw new ConfigError([`GITHUB_GRAPHQL_URL: must be the GraphQL endpoint ending in /graphql (got ${opts.url})`]);
   }
@@ -108,13 +130,33 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     requests: 0,
     rateLimited: 0,
     failures: 0,
+    cancelled: 0,
   };
   let lastMutationAt = -Infinity;
   // One request at a time: GitHub's secondary limits punish concurrency.
   let queue: Promise<unknown> = Promise.resolve();
+  let queued = 0;
 
-  function serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = queue.then(work, work);
+  /** Queued behind the others; refused when the queue is full, dropped unsent once `signal` aborts. */
+  function serial<T>(operation: string, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    if (queued >= maxQueued) {
+      return Promise.reject(
+        new UpstreamError('github.queue_full', `GitHub request queue full (${queued} waiting); ${operation} refused`, {
+          retryable: true,
+          retryAfterMs: 10_000,
+          userMessage: 'Too many GitHub questions are waiting right now; try again in a minute',
+        }),
+      );
+    }
+    queued++;
+    const guarded = async (): Promise<T> => {
+      if (signal?.aborted) {
+        state.cancelled++;
+        throw new UpstreamError('github.cancelled', `${operation} dropped unsent: its command timed out`, { retryable: false });
+      }
+      return work();
+    };
+    const run = queue.then(guarded, guarded).finally(() => queued--);
     queue = run.catch(() => undefined);
     return run;
   }
@@ -133,9 +175,11 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     return state.resetAt === undefined ? undefined : Math.max(1000, state.resetAt - clock.now());
   }
 
-  async function send<T>(kind: 'query' | 'mutation', document: string, variables: Readonly<Record<string, unknown>>, queryOpts: QueryOptions): Promise<T> {
-    const operation = /\b(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? kind;
-    const reserve = queryOpts.minRemaining ?? defaultReserve;
+  async function send<T>(kind: 'query' | 'mutation', document: string, variables: Readonly<Record<string, unknown>>, queryOpts: QueryOptions, signal: AbortSignal | undefined): Promise<T> {
+    const operation = operationOf(document, kind);
+    const forCommand = signal !== undefined;
+    if (forCommand && kind === 'query') commandBudget.check(clock.now());
+    const reserve = Math.max(queryOpts.minRemaining ?? defaultReserve, forCommand ? commandReserve : 0);
     if (state.remaining !== undefined && state.resetAt !== undefined && state.remaining < reserve && clock.now() < state.resetAt) {
       const wait = msUntilReset();
       throw new UpstreamError('github.budget_low', `GitHub API budget low (${state.remaining} points left, reserve ${reserve}); waiting for the reset`, {
@@ -161,7 +205,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     try {
       const data = await gql<T & { rateLimit?: { cost?: number; remaining?: number; resetAt?: string; limit?: number } }>(document, {
         ...variables,
-        request: { fetch: capturingFetch, signal: AbortSignal.timeout(timeoutMs) },
+        request: { fetch: capturingFetch, signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs) },
       });
       noteHeaders(headers);
       if (data === null || typeof data !== 'object') {
@@ -176,6 +220,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
         if (typeof rl.cost === 'number') {
           state.lastCost = rl.cost;
           state.totalCost += rl.cost;
+          if (forCommand) commandBudget.charge(rl.cost, clock.now());
         }
       }
       log.debug({ operation, cost: rl?.cost, remaining: state.remaining, ms: clock.now() - started }, 'github request');
@@ -265,12 +310,14 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
         throw new Error('every GitHub query must select rateLimit { cost remaining resetAt }');
       }
       checkVariables(variables);
-      return serial(() => send<T>('query', document, variables, queryOpts));
+      const signal = currentRequestScope()?.signal;
+      return serial(operationOf(document, 'query'), signal, () => send<T>('query', document, variables, queryOpts, signal));
     },
     mutate<T>(document: string, variables: Readonly<Record<string, unknown>> = {}): Promise<T> {
       if (!/^\s*mutation\b/.test(document)) throw new Error('mutate() takes a mutation document');
       checkVariables(variables);
-      return serial(() => send<T>('mutation', document, variables, {}));
+      const signal = currentRequestScope()?.signal;
+      return serial(operationOf(document, 'mutation'), signal, () => send<T>('mutation', document, variables, {}, signal));
     },
     budget(): GitHubBudget {
       return {
@@ -278,6 +325,8 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
         requests: state.requests,
         rateLimited: state.rateLimited,
         failures: state.failures,
+        cancelled: state.cancelled,
+        commandPointsThisHour: commandBudget.spent(clock.now()),
         ...(state.remaining !== undefined ? { remaining: state.remaining } : {}),
         ...(state.limit !== undefined ? { limit: state.limit } : {}),
         ...(state.resetAt !== undefined ? { resetAt: state.resetAt } : {}),
@@ -287,9 +336,13 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     describeBudget(): string {
       if (state.remaining === undefined) return 'GitHub API budget: unknown (no request yet)';
       const reset = state.resetAt === undefined ? '' : `, resets in ${Math.max(0, Math.round((state.resetAt - clock.now()) / 60_000))}m`;
-      return `GitHub API budget: ${state.remaining}${state.limit ? `/${state.limit}` : ''} points left${reset}; ${state.requests} requests, ${state.totalCost} points used`;
+      return `GitHub API budget: ${state.remaining}${state.limit ? `/${state.limit}` : ''} points left${reset}; ${state.requests} requests, ${state.totalCost} points used${commandBudget.describe(clock.now())}`;
     },
   };
+}
+
+function operationOf(document: string, kind: string): string {
+  return /\b(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? kind;
 }
 
 function intHeader(headers: Headers, name: string): number | undefined {

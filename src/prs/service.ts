@@ -54,8 +54,6 @@ export interface PrServiceOptions {
 /** Enough for a chat answer; a longer list is capped and says so. */
 const LIVE_OPEN_LIMIT = 50;
 const MAX_REPO_FILES = 6;
-/** GitHub background reserve: commands keep working when the poller is throttled. */
-const COMMAND_RESERVE = 20;
 
 export class PrService {
   readonly #o: PrServiceOptions;
@@ -99,7 +97,7 @@ export class PrService {
     }
     try {
       const data = prResponseWire.parse(
-        await this.#o.graphql.query<unknown>(PR_QUERY, { owner: this.#owner, name: this.#name, number }, { allowNotFound: true, minRemaining: COMMAND_RESERVE }),
+        await this.#o.graphql.query<unknown>(PR_QUERY, { owner: this.#owner, name: this.#name, number }, { allowNotFound: true }),
       );
       const node = data.repository?.pullRequest;
       return node ? detailFromWire(this.#o.repo, node) : undefined;
@@ -142,7 +140,6 @@ export class PrService {
         await this.#o.graphql.query<unknown>(
           OPEN_PRS_QUERY,
           { owner: this.#owner, name: this.#name, first: LIVE_OPEN_LIMIT, ...(image ? { labels: [`library/${image}`] } : {}) },
-          { minRemaining: COMMAND_RESERVE },
         ),
       );
       const conn = data.repository?.pullRequests;
@@ -272,7 +269,7 @@ export class PrService {
     if (this.#o.graphql) {
       try {
         const q = `repo:${this.#o.repo} is:pr "${version.replace(/"/g, '')}" sort:updated-desc`;
-        const data = searchPrsResponseWire.parse(await this.#o.graphql.query<unknown>(SEARCH_PRS_QUERY, { q }, { minRemaining: COMMAND_RESERVE }));
+        const data = searchPrsResponseWire.parse(await this.#o.graphql.query<unknown>(SEARCH_PRS_QUERY, { q }));
         for (const node of data.search.nodes ?? []) {
           if (!node || !('number' in node)) continue;
           const detail = detailFromWire(this.#o.repo, node);
@@ -315,7 +312,7 @@ export class PrService {
     });
     let data;
     try {
-      data = imageRepoResponseWire.parse(await this.#o.graphql.query<unknown>(imageRepoQuery(paths.length), vars, { allowNotFound: true, minRemaining: COMMAND_RESERVE }));
+      data = imageRepoResponseWire.parse(await this.#o.graphql.query<unknown>(imageRepoQuery(paths.length), vars, { allowNotFound: true }));
     } catch (err) {
       this.#o.log.warn({ image, repo: repoName, error: errorMessage(err) }, 'image repository lookup failed');
       return { kind: 'unchecked', why: err instanceof UpstreamError && err.userMessage ? err.userMessage : `GitHub did not answer for ${repoName}` };
