@@ -175,7 +175,7 @@ export class Dispatcher {
   async #verified(msg: InboundMessage, log: Logger): Promise<InboundMessage> {
     const { verifyAuthor, ...rest } = msg;
     try {
-      return { ...rest, author: await this.#withTimeout(verifyAuthor!(), this.#o.limits.commandTimeoutMs) };
+      return { ...rest, author: await this.#withTimeout(() => verifyAuthor!(), this.#o.limits.commandTimeoutMs) };
     } catch (err) {
       log.warn({ err }, 'could not verify the sender\'s account; treating them as unidentified');
       return rest;
