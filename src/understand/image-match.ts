@@ -80,7 +80,8 @@ function refIn(word: Word): { name: string; tag: string } | undefined {
 }
 
 function imageNamed(catalog: CatalogView, text: string): string | undefined {
-  const alias = IMAGE_ALIASES[text];
+  // Own keys only: "__proto__" or "constructor" typed in chat must not reach Object.prototype.
+  const alias = Object.hasOwn(IMAGE_ALIASES, text) ? IMAGE_ALIASES[text] : undefined;
   return catalog.image(alias ?? text)?.name;
 }
 

@@ -53,6 +53,7 @@ describe('classify', () => {
       { numRuns: 300 },
     );
     expect(classify('x'.repeat(100_000), catalog).intent).toBe('unknown');
+    for (const word of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) expect(() => classify(`is ${word} on arm64?`, catalog)).not.toThrow();
   });
 
   it('typo distance with a bound agrees with the unbounded one up to the bound', () => {
