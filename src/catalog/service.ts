@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { formatAge } from '../core/clock.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { Loop } from '../core/loop.js';
 import type { DataSourceInfo } from '../services.js';
 import type { Db } from '../store/db.js';
 import { Catalog } from './catalog.js';
@@ -48,8 +49,7 @@ export class CatalogService {
   #checkedAt: number | undefined;
   #lastError: { at: number; message: string } | undefined;
   #inFlight: Promise<RefreshOutcome> | undefined;
-  #loop: Promise<void> | undefined;
-  #stop: AbortController | undefined;
+  readonly #loop: Loop;
   readonly #firstLoad: Promise<void>;
   #resolveFirstLoad!: () => void;
   readonly #history: TagHistory;
@@ -58,6 +58,12 @@ export class CatalogService {
     this.#o = opts;
     this.#history = new TagHistory(opts.db);
     this.#firstLoad = new Promise((resolve) => (this.#resolveFirstLoad = resolve));
+    this.#loop = new Loop({
+      clock: opts.clock,
+      intervalMs: opts.refreshMs,
+      pass: async () => void (await this.refresh()),
+      onError: (err) => opts.log.error({ err }, 'catalog refresh failed'),
+    });
   }
 
   /** The catalog now, or undefined before the first load. */
@@ -102,23 +108,15 @@ export class CatalogService {
    * than "still loading".
    */
   async start(): Promise<void> {
-    if (this.#loop) return;
+    if (this.#loop.running) return;
     const cached = this.loadCached();
-    const stop = (this.#stop = new AbortController());
-    this.#loop = (async () => {
-      while (!stop.signal.aborted) {
-        await this.refresh();
-        await this.#o.clock.sleep(this.#o.refreshMs, stop.signal);
-      }
-    })();
+    this.#loop.start();
     if (!cached && this.#o.source.local) await this.waitForFirstLoad(LOCAL_FIRST_LOAD_WAIT_MS);
   }
 
   async stop(): Promise<void> {
-    this.#stop?.abort();
-    await this.#loop;
+    await this.#loop.stop();
     await this.#inFlight;
-    this.#loop = undefined;
   }
 
   /** Builds the catalog from the SQLite cache, if there is one. Returns whether it did. */

@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { formatAge } from '../core/clock.js';
 import { errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { Loop } from '../core/loop.js';
 import type { Config } from '../config/schema.js';
 import type { HttpServer } from '../http/server.js';
 import type { HubLookup } from '../hub/types.js';
@@ -159,11 +160,6 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
   });
 
   const retentionMs = deps.tuning?.retentionMs ?? 30 * 86_400_000;
-  let pruneLoop: Promise<void> | undefined;
-  let pruneWake = new AbortController();
-  let hubLoop: Promise<void> | undefined;
-  let hubWake = new AbortController();
-  let running = false;
   const pollHub = async () => {
     if (!publish) return;
     try {
@@ -182,6 +178,16 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
       }
     }
   };
+  const pruneLoop = new Loop({
+    clock,
+    intervalMs: 6 * 3600_000,
+    pass: () => {
+      const pruned = pipeline.events.prune(clock.now() - retentionMs);
+      if (pruned.events || pruned.deliveries) log.info(pruned, 'pruned old event and webhook delivery ids');
+    },
+    onError: (err) => log.error({ err }, 'pruning old event ids failed'),
+  });
+  const hubLoop = new Loop({ clock, intervalMs: config.hub.pollSeconds * 1000, jitter: 0.2, pass: pollHub, onError: (err) => log.error({ err }, 'hub pass failed') });
 
   const service: AnnouncementService = {
     list: (channel) => subscriptions.forChannel(channel).map(toInfo),
@@ -224,36 +230,13 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
       const seeds = config.subscriptions.map(({ digestTime, ...rest }) => ({ ...rest, ...(digestTime !== undefined ? { digestTime } : {}) }));
       const added = subscriptions.seed(seeds, clock.now());
       if (added) log.info({ added }, 'subscriptions seeded from the config file');
-      running = true;
       worker.start();
-      pruneWake = new AbortController();
-      pruneLoop = (async () => {
-        while (running) {
-          try {
-            const pruned = pipeline.events.prune(clock.now() - retentionMs);
-            if (pruned.events || pruned.deliveries) log.info(pruned, 'pruned old event and webhook delivery ids');
-          } catch (err) {
-            log.error({ err }, 'pruning old event ids failed');
-          }
-          await clock.sleep(6 * 3600_000, pruneWake.signal);
-        }
-      })();
+      pruneLoop.start();
       poller?.start();
-      if (publish) {
-        hubLoop = (async () => {
-          while (running) {
-            await pollHub();
-            hubWake = new AbortController();
-            await clock.sleep(Math.round(config.hub.pollSeconds * 1000 * (0.8 + Math.random() * 0.4)), hubWake.signal);
-          }
-        })();
-      }
+      if (publish) hubLoop.start();
     },
     async stop(deadlineMs = 5000) {
-      running = false;
-      hubWake.abort();
-      pruneWake.abort();
-      await Promise.allSettled([poller?.stop(), hubLoop, pruneLoop]);
+      await Promise.allSettled([poller?.stop(), hubLoop.stop(), pruneLoop.stop()]);
       await worker.stop(deadlineMs);
     },
   };

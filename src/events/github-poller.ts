@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { UpstreamError, errorMessage } from '../core/errors.js';
 import type { PrSnapshot } from '../core/events.js';
 import type { Logger } from '../core/log.js';
+import { Loop, jittered } from '../core/loop.js';
 import type { Db } from '../store/db.js';
 import {
   BASELINE_PAGE_SIZE,
@@ -65,10 +66,8 @@ export class GitHubPoller {
   readonly #o: Required<Omit<GitHubPollerOptions, 'publish' | 'onQueryCost'>> & Pick<GitHubPollerOptions, 'publish' | 'onQueryCost'>;
   readonly #owner: string;
   readonly #name: string;
-  #running = false;
   #chain: Promise<unknown> = Promise.resolve();
-  #loop: Promise<void> | undefined;
-  #wake = new AbortController();
+  readonly #loop: Loop;
   #failures = 0;
   #budget: { remaining?: number; resetAt?: number; lastCost?: number; spent: number; queries: number } = { spent: 0, queries: 0 };
   lastError: string | undefined;
@@ -79,6 +78,21 @@ export class GitHubPoller {
     const [owner = '', name = ''] = opts.repo.split('/');
     this.#owner = owner;
     this.#name = name;
+    this.#loop = new Loop({
+      clock: this.#o.clock,
+      intervalMs: this.#o.pollSeconds * 1000,
+      pass: async () => {
+        await this.tick();
+        this.#failures = 0;
+        return this.#nextInterval();
+      },
+      onError: (err) => {
+        this.#failures++;
+        const waitMs = this.#backoff(err);
+        this.#o.log.warn({ err, source: this.source, waitMs, failures: this.#failures }, 'github poll failed; backing off');
+        return waitMs;
+      },
+    });
   }
 
   budget(): BudgetInfo {
@@ -86,44 +100,21 @@ export class GitHubPoller {
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+    this.#loop.start();
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    this.#wake.abort();
-    await this.#loop;
+    await this.#loop.stop();
     await this.#chain.catch(() => undefined);
   }
 
   /** A webhook said something changed: poll now instead of at the next interval. */
   pollNow(): void {
-    this.#wake.abort();
-  }
-
-  async #run(): Promise<void> {
-    while (this.#running) {
-      let waitMs: number;
-      try {
-        await this.tick();
-        this.#failures = 0;
-        waitMs = this.#nextInterval();
-      } catch (err) {
-        this.#failures++;
-        waitMs = this.#backoff(err);
-        this.#o.log.warn({ err, source: this.source, waitMs, failures: this.#failures }, 'github poll failed; backing off');
-      }
-      if (!this.#running) break;
-      this.#wake = new AbortController();
-      await this.#o.clock.sleep(waitMs, this.#wake.signal);
-    }
+    this.#loop.kick();
   }
 
   #nextInterval(): number {
-    const base = this.#o.pollSeconds * 1000;
-    let wait = base * (1 - this.#o.jitter + Math.random() * 2 * this.#o.jitter);
+    let wait = jittered(this.#o.pollSeconds * 1000, this.#o.jitter);
     const { remaining, resetAt } = this.#budget;
     if (remaining !== undefined && resetAt !== undefined && remaining < this.#o.budgetReserve) {
       wait = Math.max(wait, resetAt - this.#o.clock.now());

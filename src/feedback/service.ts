@@ -14,6 +14,7 @@ import { identityOf, privateKeyOf, type InboundMessage, type Platform } from '..
 import { formatAge, type Clock } from '../core/clock.js';
 import { UpstreamError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { Loop } from '../core/loop.js';
 import { capList, rt, type Line, type RichText } from '../core/richtext.js';
 import type { Catalog, FeedbackRoute } from '../catalog/catalog.js';
 import { normaliseImageName } from '../catalog/catalog.js';
@@ -99,9 +100,7 @@ export class FeedbackService implements FeedbackApi {
   readonly #o: FeedbackServiceOptions;
   readonly #t: Required<FeedbackTuning>;
   readonly #store: FeedbackStore;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wake = new AbortController();
+  readonly #loop: Loop;
   #inFlight = new Set<Promise<unknown>>();
   lastError: string | undefined;
 
@@ -118,6 +117,15 @@ export class FeedbackService implements FeedbackApi {
       hubWaitMs: 3000,
       ...opts.tuning,
     };
+    this.#loop = new Loop({
+      clock: opts.clock,
+      intervalMs: this.#t.idleMs,
+      pass: () => this.#pass(),
+      onError: (err) => {
+        this.lastError = errorMessage(err);
+        this.#o.log.error({ err }, 'feedback worker pass failed');
+      },
+    });
   }
 
   get filingEnabled(): boolean {
@@ -533,7 +541,7 @@ export class FeedbackService implements FeedbackApi {
     const wait = Math.round(Math.max(asked, floor, backoff * (0.8 + Math.random() * 0.4)));
     this.#store.markRetry(report.id, attemptId, now + wait, errorMessage(err));
     log.warn({ err, attempts, waitMs: wait }, 'feedback filing failed; will retry');
-    this.#wake.abort();
+    this.#loop.kick();
     this.#o.onOutcome?.('queued');
     return { kind: 'queued', error: message.slice(0, 200), nextAt: now + wait };
   }
@@ -548,48 +556,37 @@ export class FeedbackService implements FeedbackApi {
 
   /** Re-queues reports a previous run left mid-attempt, then files due reports until stopped. */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
+    if (this.#loop.running) return;
     const orphans = this.#store.requeueOrphans(this.#o.clock.now());
     if (orphans) this.#o.log.warn({ orphans }, 'feedback: re-queued reports a previous run left mid-filing (they are checked on GitHub before filing again)');
-    this.#loop = this.#run();
+    this.#loop.start();
   }
 
   kick(): void {
-    this.#wake.abort();
+    this.#loop.kick();
   }
 
   async stop(deadlineMs = 3000): Promise<void> {
-    if (!this.#running) return;
-    this.#running = false;
-    this.#wake.abort();
+    if (!this.#loop.running) return;
+    const loopDone = this.#loop.stop();
     const stop = new AbortController();
     const deadline = this.#o.clock.sleep(deadlineMs, stop.signal).then(() => 'timeout' as const);
-    const r = await Promise.race([Promise.allSettled([this.#loop, ...this.#inFlight]).then(() => 'ok' as const), deadline]);
+    const r = await Promise.race([Promise.allSettled([loopDone, ...this.#inFlight]).then(() => 'ok' as const), deadline]);
     stop.abort();
     if (r === 'timeout') this.#o.log.warn('feedback: stopped with a filing in flight; it is checked on GitHub at the next start');
   }
 
-  async #run(): Promise<void> {
-    while (this.#running) {
-      try {
-        this.#store.expire(this.#o.clock.now());
-        if (this.#o.github) {
-          for (const report of this.#store.due(this.#o.clock.now())) {
-            if (!this.#running) break;
-            await this.#track(this.#file(report.id));
-          }
-        }
-      } catch (err) {
-        this.lastError = errorMessage(err);
-        this.#o.log.error({ err }, 'feedback worker pass failed');
+  /** Files the due reports; returns the wait until the next one is due (at most the idle interval). */
+  async #pass(): Promise<number> {
+    this.#store.expire(this.#o.clock.now());
+    if (this.#o.github) {
+      for (const report of this.#store.due(this.#o.clock.now())) {
+        if (!this.#loop.running) break;
+        await this.#track(this.#file(report.id));
       }
-      if (!this.#running) break;
-      this.#wake = new AbortController();
-      const next = this.#store.nextDueAt();
-      const wait = next === undefined ? this.#t.idleMs : Math.max(0, Math.min(this.#t.idleMs, next - this.#o.clock.now()));
-      if (wait > 0) await this.#o.clock.sleep(wait, this.#wake.signal);
     }
+    const next = this.#store.nextDueAt();
+    return next === undefined ? this.#t.idleMs : Math.max(0, Math.min(this.#t.idleMs, next - this.#o.clock.now()));
   }
 }
 

@@ -13,6 +13,7 @@ import type { Clock } from '../core/clock.js';
 import { formatAge } from '../core/clock.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { Loop } from '../core/loop.js';
 import { rt, type RichText } from '../core/richtext.js';
 import { bashbrewArchOf } from '../catalog/arch.js';
 import type { HubLookup, HubTag } from '../hub/types.js';
@@ -81,14 +82,14 @@ function archList(tag: HubTag): string[] {
 
 export class NotifyService {
   readonly #o: NotifyServiceOptions;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wake = new AbortController();
+  readonly #loop: Loop;
   #chain: Promise<unknown> = Promise.resolve();
   lastError: string | undefined;
 
   constructor(opts: NotifyServiceOptions) {
     this.#o = opts;
+    // check() logs its own failures.
+    this.#loop = new Loop({ clock: opts.clock, intervalMs: opts.intervalMs, jitter: 0.2, pass: async () => void (await this.check()), onError: () => undefined });
   }
 
   async add(user: UserRef, req: NotifyRequest): Promise<NotifyAddResult> {
@@ -152,21 +153,11 @@ export class NotifyService {
   // ---- checking ----
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = (async () => {
-      while (this.#running) {
-        await this.check().catch(() => undefined);
-        this.#wake = new AbortController();
-        await this.#o.clock.sleep(Math.round(this.#o.intervalMs * (0.8 + Math.random() * 0.4)), this.#wake.signal);
-      }
-    })();
+    this.#loop.start();
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    this.#wake.abort();
-    await this.#loop;
+    await this.#loop.stop();
     await this.#chain.catch(() => undefined);
   }
 

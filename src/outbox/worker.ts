@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { formatAge } from '../core/clock.js';
 import { RecipientAwayError, UpstreamError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { Loop } from '../core/loop.js';
 import type { Line } from '../core/richtext.js';
 import { markDelayed, renderSummary } from '../render/announce.js';
 import { DEFAULT_DIGEST_TIME, type Subscription } from '../subscriptions/model.js';
@@ -40,9 +41,7 @@ const SUMMARY_LINES = 8;
 export class OutboxWorker {
   readonly #o: Required<Omit<OutboxWorkerOptions, 'onSent' | 'digestSubscriptions'>> & Pick<OutboxWorkerOptions, 'onSent' | 'digestSubscriptions'>;
   readonly #lanes = new Map<string, Promise<void>>();
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #wake: AbortController = new AbortController();
+  readonly #loop: Loop;
   #stopSignal: AbortController = new AbortController();
   lastError: string | undefined;
 
@@ -57,53 +56,50 @@ export class OutboxWorker {
       recipientWaitMs: 7 * 24 * 3_600_000,
       ...opts,
     };
+    this.#loop = new Loop({
+      clock: this.#o.clock,
+      intervalMs: this.#o.idleMs,
+      pass: () => this.#pass(),
+      onError: (err) => {
+        this.lastError = errorMessage(err);
+        this.#o.log.error({ err }, 'outbox pass failed');
+      },
+    });
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
+    if (this.#loop.running) return;
     this.#stopSignal = new AbortController();
-    this.#loop = this.#run();
+    this.#loop.start();
   }
 
   /** New rows were queued: look now rather than at the next idle tick. */
   kick(): void {
-    this.#wake.abort();
+    this.#loop.kick();
   }
 
   /** Stops taking rows; the sends in flight finish (or the deadline passes). Unsent rows stay pending. */
   async stop(deadlineMs = 5000): Promise<void> {
-    if (!this.#running) return;
-    this.#running = false;
+    if (!this.#loop.running) return;
+    const loopDone = this.#loop.stop();
     this.#stopSignal.abort();
-    this.kick();
     const deadline = this.#o.clock.sleep(deadlineMs).then(() => 'timeout' as const);
-    const r = await Promise.race([Promise.allSettled([this.#loop, ...this.#lanes.values()]).then(() => 'ok' as const), deadline]);
+    const r = await Promise.race([Promise.allSettled([loopDone, ...this.#lanes.values()]).then(() => 'ok' as const), deadline]);
     if (r === 'timeout') this.#o.log.warn('outbox: stopped with a send still in flight; it stays pending');
   }
 
-  async #run(): Promise<void> {
-    while (this.#running) {
-      try {
-        this.#runDigests();
-        for (const channel of this.#o.store.pendingChannels()) {
-          if (this.#lanes.has(channel)) continue;
-          const lane = this.#drain(channel).finally(() => this.#lanes.delete(channel));
-          this.#lanes.set(channel, lane);
-        }
-      } catch (err) {
-        this.lastError = errorMessage(err);
-        this.#o.log.error({ err }, 'outbox pass failed');
-      }
-      if (!this.#running) break;
-      this.#wake = new AbortController();
-      await this.#o.clock.sleep(this.#o.idleMs, this.#wake.signal);
+  #pass(): void {
+    this.#runDigests();
+    for (const channel of this.#o.store.pendingChannels()) {
+      if (this.#lanes.has(channel)) continue;
+      const lane = this.#drain(channel).finally(() => this.#lanes.delete(channel));
+      this.#lanes.set(channel, lane);
     }
   }
 
   /** Sends a channel's rows in order until it is empty or its head must wait. */
   async #drain(channel: string): Promise<void> {
-    while (this.#running) {
+    while (this.#loop.running) {
       let row = this.#o.store.head(channel);
       if (!row) return;
       const now = this.#o.clock.now();
