@@ -12,8 +12,14 @@ import type { HubImage, HubTag } from '../src/hub/types.js';
 import { noTagsReason } from './catalog-fit.js';
 import { goneTagText } from './catalog-gone.js';
 
-/** The longest Docker Hub wait a chat answer accepts; after it we answer from the manifests. */
-export const HUB_WAIT_MS = 4000;
+/**
+ * The longest Docker Hub wait a chat answer accepts (about the time a reader notices a pause);
+ * after it we answer from the manifests, say the Hub facts are pending, and let the lookup run
+ * on so the next question finds them cached.
+ */
+export const HUB_WAIT_MS = 300;
+/** The `why` of an answer that did not wait for Docker Hub; its lookup is still running. */
+export const HUB_PENDING = 'Docker Hub is slow to answer; its facts are pending, ask again in a few seconds';
 const ECHO_MAX = 60;
 
 /** User text shown back in an answer: one line, bounded. */
@@ -60,7 +66,7 @@ export async function hubTag(ctx: CommandContext, image: string, tag: string): P
   const stop = new AbortController();
   try {
     const answer = await Promise.race([hub.getTag(image, tag), ctx.clock.sleep(HUB_WAIT_MS, stop.signal).then(() => 'slow' as const)]);
-    if (answer === 'slow') return { kind: 'missing', why: 'Docker Hub did not answer in time' };
+    if (answer === 'slow') return { kind: 'missing', why: HUB_PENDING };
     return answer ? { kind: 'found', tag: answer } : { kind: 'absent' };
   } catch (err) {
     // An unreachable Hub is expected now and then: one line, no stack; anything else is a bug.

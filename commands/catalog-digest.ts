@@ -8,8 +8,11 @@ import { UpstreamError, UserError } from '../src/core/errors.js';
 import { rt, type RichText } from '../src/core/richtext.js';
 import type { CommandContext } from '../src/dispatch/command.js';
 import type { HubTag } from '../src/hub/types.js';
-import { HUB_WAIT_MS, shortDigest } from './catalog-common.js';
+import { shortDigest } from './catalog-common.js';
 import { fitList, hubTagsUrl, imageNotes, withNotes } from './catalog-fit.js';
+
+/** Which tags carry a digest needs Hub's tag list (several pages): worth a longer wait than a tag's facts. */
+const DIGEST_HUB_WAIT_MS = 8000;
 
 /** Hub pages (100 tags each) searched for a digest: the most recently updated tags first. */
 const DIGEST_PAGES = 10;
@@ -54,7 +57,7 @@ async function listTags(ctx: CommandContext, image: string): Promise<readonly Hu
   if (!hub) throw new UserError('catalog.digest-no-hub', 'Docker Hub is not configured, so I cannot tell which tags carry a digest.');
   const stop = new AbortController();
   try {
-    const answer = await Promise.race([hub.listTags(image, { maxPages: DIGEST_PAGES }), ctx.clock.sleep(HUB_WAIT_MS * 2, stop.signal).then(() => 'slow' as const)]);
+    const answer = await Promise.race([hub.listTags(image, { maxPages: DIGEST_PAGES }), ctx.clock.sleep(DIGEST_HUB_WAIT_MS, stop.signal).then(() => 'slow' as const)]);
     if (answer === 'slow') throw new UserError('catalog.digest-hub-slow', 'Docker Hub did not answer in time, so which tags carry that digest is unknown; try again in a minute.');
     return answer;
   } catch (err) {

@@ -4,6 +4,7 @@
  * through the real HubClient over HTTP to the local fake Hub -> the reply the adapter sent.
  */
 import { describe, expect, it } from 'vitest';
+import { HUB_PENDING } from '../../../commands/catalog-common.js';
 import { useCatalogApp } from '../../support/catalog-app.js';
 
 // The bundled snapshot is the default source: no GitHub token, no library dir.
@@ -109,6 +110,25 @@ describe('catalog commands on real manifests', () => {
     const arches = await ask('arches python:3.13-slim');
     expect(arches).toContain('per the manifest');
     expect(arches).toContain('Docker Hub data missing');
+  });
+
+  it('a slow Docker Hub does not hold the answer: manifest facts now, Hub facts pending, then cached', async () => {
+    const { hub } = app();
+    hub.world.setTag('python', '3.13-alpine', { digest: digest('f'), lastUpdated: isoDaysAgo(1), images: [{ architecture: 'amd64', os: 'linux', digest: digest('7') }] });
+    hub.faults.delay(1, 1500);
+    const requestsBefore = hub.requests.length;
+    const first = await ask('tag python:3.13-alpine');
+    expect(first).toContain('python:3.13-alpine');
+    expect(first).toContain(HUB_PENDING);
+    expect(first).not.toContain('sha256:ffffffffffff');
+    // The lookup the answer did not wait for keeps going and fills the cache.
+    expect(hub.requests.length).toBe(requestsBefore + 1);
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    const requestsAfterFirst = hub.requests.length;
+    const second = await ask('tag python:3.13-alpine');
+    expect(second).not.toContain(HUB_PENDING);
+    expect(second).toMatch(/ffffffffffff/);
+    expect(hub.requests.length).toBe(requestsAfterFirst);
   });
 
   it('typos get "did you mean"; unknown images and tags get a clear answer', async () => {
