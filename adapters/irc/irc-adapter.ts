@@ -254,7 +254,7 @@ export class IrcAdapter implements ChatAdapter {
   #toTextLines(msg: OutboundMessage, target: string): string[] {
     const nickForBudget = 'x'.repeat(Math.max(this.nick.length, this.#s.nick.length) + 3);
     const budget = maxTextBytes(nickForBudget, target);
-    return renderRichText(msg.body, { colors: this.#s.colors }).flatMap((l) => splitUtf8(l, budget));
+    return renderRichText(msg.body, { colors: this.#s.colors, maxLinkBytes: budget }).flatMap((l) => splitUtf8(l, budget));
   }
 
   /** `isReply`: may be dropped when the target's queue is over its cap (the asker can ask again). */

@@ -31,7 +31,23 @@ export function stripUnsafe(text: string): string {
 export interface RenderOptions {
   /** Mark bold parts with \x02 (channels with +c strip it anyway). */
   readonly colors: boolean;
+  /** Bytes one IRC line holds: a longer link is shortened rather than cut across lines. */
+  readonly maxLinkBytes?: number;
 }
+
+const bytesOf = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/**
+ * A URL that fits one line: the link itself, its `shorter` form, the address without its query
+ * (for a prefilled issue link, the tracker's new-issue page), or its site; never a cut URL.
+ */
+function fittingUrl(url: string, shorter: string | undefined, maxBytes: number | undefined): string {
+  if (maxBytes === undefined || bytesOf(url) <= maxBytes) return url;
+  const candidates = [shorter === undefined ? '' : clean(shorter), url.replace(/[?#].*$/su, ''), url.replace(/^(https?:\/\/[^/?#]+).*$/isu, '$1')];
+  return candidates.find((c) => c !== '' && bytesOf(c) <= maxBytes) ?? '(link too long for IRC)';
+}
+
+const clean = (url: string): string => stripUnsafe(url).replace(/\s/gu, '%20');
 
 function renderInline(part: Inline, opts: RenderOptions): string {
   switch (part.kind) {
@@ -43,7 +59,7 @@ function renderInline(part: Inline, opts: RenderOptions): string {
       return opts.colors && text ? `${BOLD}${text}${BOLD}` : text;
     }
     case 'link': {
-      const url = stripUnsafe(part.url).replace(/\s/gu, '%20');
+      const url = fittingUrl(clean(part.url), part.shorter, opts.maxLinkBytes);
       const label = part.label === undefined ? '' : stripUnsafe(part.label);
       return label && label !== url ? `${label} <${url}>` : url;
     }

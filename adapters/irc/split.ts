@@ -23,14 +23,35 @@ function codePointUnits(text: string): string[] {
 }
 
 /**
+ * What IRC clients turn into a clickable link: it ends at whitespace, the renderer's "<url>"
+ * brackets or the next "http(s)://", and trailing punctuation is not part of it.
+ */
+const URL_PATTERN = /https?:\/\/(?:(?!https?:\/\/)[^\s<>])+/giu;
+const TRAILING_PUNCTUATION = /[.,:;!?)\]}'"]+$/u;
+
+/** [start, end) code-point ranges of the URLs in `text` that fit in `maxBytes` (only those can stay whole). */
+function wholeUrlSpans(text: string, maxBytes: number): Array<readonly [number, number]> {
+  const spans: Array<readonly [number, number]> = [];
+  for (const m of text.matchAll(URL_PATTERN)) {
+    const url = m[0].replace(TRAILING_PUNCTUATION, '');
+    if (utf8Length(url) > maxBytes) continue;
+    const start = Array.from(text.slice(0, m.index)).length;
+    spans.push([start, start + Array.from(url).length]);
+  }
+  return spans;
+}
+
+/**
  * Splits `text` into pieces of at most `maxBytes` UTF-8 bytes each, never inside a code point
- * (so never inside a surrogate pair or a multi-byte sequence). Prefers to break after a space
- * when one is in the last third of the piece. Concatenating the pieces gives back `text`.
+ * (so never inside a surrogate pair or a multi-byte sequence) and never inside a URL that fits
+ * in one piece (a cut link opens the wrong page). Prefers to break after a space when one is in
+ * the last third of the piece. Concatenating the pieces gives back `text`.
  */
 export function splitUtf8(text: string, maxBytes: number): string[] {
   if (maxBytes < 4) throw new RangeError(`maxBytes must be at least 4 (one code point), got ${maxBytes}`);
   if (utf8Length(text) <= maxBytes) return text === '' ? [] : [text];
   const units = codePointUnits(text);
+  const urls = wholeUrlSpans(text, maxBytes);
   const pieces: string[] = [];
   let start = 0;
   while (start < units.length) {
@@ -45,6 +66,8 @@ export function splitUtf8(text: string, maxBytes: number): string[] {
       end++;
     }
     if (end < units.length && lastSpaceEnd > start && lastSpaceEnd - start >= ((end - start) * 2) / 3) end = lastSpaceEnd;
+    const cutUrl = urls.find(([from, to]) => from > start && from < end && to > end);
+    if (cutUrl) end = cutUrl[0];
     pieces.push(units.slice(start, end).join(''));
     start = end;
   }

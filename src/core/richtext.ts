@@ -6,7 +6,16 @@ export type Inline =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'bold'; readonly text: string }
   | { readonly kind: 'code'; readonly text: string }
-  | { readonly kind: 'link'; readonly url: string; readonly label?: string };
+  | {
+      readonly kind: 'link';
+      readonly url: string;
+      readonly label?: string;
+      /**
+       * The same destination with less in it (a prefilled new-issue link with the title only),
+       * for platforms whose lines cannot hold `url` whole.
+       */
+      readonly shorter?: string;
+    };
 
 export type Line = readonly Inline[];
 
@@ -34,8 +43,12 @@ export const rt = {
   text: (text: string): Inline => ({ kind: 'text', text }),
   bold: (text: string): Inline => ({ kind: 'bold', text }),
   code: (text: string): Inline => ({ kind: 'code', text }),
-  link: (url: string, label?: string): Inline =>
-    label === undefined ? { kind: 'link', url } : { kind: 'link', url, label },
+  link: (url: string, label?: string, shorter?: string): Inline => ({
+    kind: 'link',
+    url,
+    ...(label === undefined ? {} : { label }),
+    ...(shorter === undefined ? {} : { shorter }),
+  }),
   line: (...parts: InlineInput[]): Line => parts.map(toInline),
   /** One message, each argument one line. */
   of: (...lines: (Line | string)[]): RichText => ({

@@ -3,6 +3,7 @@
  * setups without a GitHub token. Pure; all user- and platform-supplied text goes through
  * neutralise.ts.
  */
+import { rt, type Inline } from '../core/richtext.js';
 import { GITHUB_BODY_LIMIT, capChars, cleanText, codeSpan, neutraliseInline, neutraliseTitle, quoteBlock } from './neutralise.js';
 
 export type FeedbackKind = 'image' | 'docs' | 'process';
@@ -114,4 +115,27 @@ export function prefilledIssueUrl(repo: string, text: string, ctx: ReportContext
     url = make(`${chars.join('').trimEnd()} […]`);
   }
   return url.length > PREFILL_URL_MAX ? `${base}?title=${encodeURIComponent(title)}` : url;
+}
+
+/** Title-only prefilled links stay below this, so one IRC line holds them. */
+const SHORT_PREFILL_MAX = 300;
+
+/**
+ * A prefilled "new issue" link with a shorter form for chat lines that cannot hold the body
+ * (IRC): the title only, cut until it fits, else the plain new-issue page.
+ */
+export function newIssueLink(prefilled: string): Inline {
+  const url = new URL(prefilled);
+  const page = `${url.origin}${url.pathname}`;
+  let title = [...(url.searchParams.get('title') ?? '')];
+  let shorter = page;
+  while (title.length > 0) {
+    const candidate = `${page}?title=${encodeURIComponent(title.join(''))}`;
+    if (candidate.length <= SHORT_PREFILL_MAX) {
+      shorter = candidate;
+      break;
+    }
+    title = title.slice(0, Math.floor(title.length * 0.8));
+  }
+  return rt.link(prefilled, 'new issue', shorter);
 }

@@ -23,7 +23,7 @@ import type { HubLookup } from '../hub/types.js';
 import type { FeedbackAnswers } from './answers.js';
 import { createIssue, findByMarker, lookupTarget, type TargetInfo } from './github.js';
 import { capChars, cleanText } from './neutralise.js';
-import { TEXT_MAX, buildBody, buildTitle, firstLine, prefilledIssueUrl, type FeedbackKind, type ReportContext, type ReportOrigin } from './report.js';
+import { TEXT_MAX, buildBody, buildTitle, firstLine, newIssueLink, prefilledIssueUrl, type FeedbackKind, type ReportContext, type ReportOrigin } from './report.js';
 import { FeedbackStore, type Report } from './store.js';
 import type { FeedbackApi, FeedbackRequest } from '../services.js';
 
@@ -190,14 +190,14 @@ export class FeedbackService implements FeedbackApi {
     const manual = () => prefilledIssueUrl(route.repo, text, ctx, origin);
 
     if (!this.#o.github) {
-      return rt.of(...head, rt.line('Filing from chat is not configured on this bot (no GitHub token). You can open the issue yourself, prefilled: ', rt.link(manual(), 'new issue')));
+      return rt.of(...head, rt.line('Filing from chat is not configured on this bot (no GitHub token). You can open the issue yourself, prefilled: ', newIssueLink(manual())));
     }
     const reporter = reporterOf(msg);
     if (!reporter) {
       return rt.of(
         ...head,
         'Only identified users can file through the bot (on IRC: log in to your services account; the bot never trusts a nick). Nothing was filed.',
-        rt.line('You can open it yourself, prefilled: ', rt.link(manual(), 'new issue')),
+        rt.line('You can open it yourself, prefilled: ', newIssueLink(manual())),
       );
     }
     const limited = this.#limitMessage(reporter);
@@ -304,7 +304,7 @@ export class FeedbackService implements FeedbackApi {
       case 'queued':
         return rt.of(`Report ${code} is saved, but GitHub is not available right now (${outcome.error}). It will be filed automatically (next try in ${formatAge(outcome.nextAt - now)}); I will post the link here.`);
       case 'failed':
-        return rt.of(rt.line(`GitHub refused report ${code} (${outcome.error}). Nothing was filed. You can open it yourself, prefilled: `, rt.link(prefillFromDraft(report), 'new issue')));
+        return rt.of(rt.line(`GitHub refused report ${code} (${outcome.error}). Nothing was filed. You can open it yourself, prefilled: `, newIssueLink(prefillFromDraft(report))));
       case 'busy':
         return rt.of(`Report ${code} is saved and being filed; I will post the link here.`);
     }
@@ -384,7 +384,7 @@ export class FeedbackService implements FeedbackApi {
       case 'expired':
         return rt.of(`Report ${r.code} expired; send the feedback again to start over.`);
       case 'failed':
-        return rt.of(rt.line(`Report ${r.code} could not be filed (${(r.lastError ?? 'unknown').slice(0, 120)}). You can open it yourself: `, rt.link(prefillFromDraft(r), 'new issue')));
+        return rt.of(rt.line(`Report ${r.code} could not be filed (${(r.lastError ?? 'unknown').slice(0, 120)}). You can open it yourself: `, newIssueLink(prefillFromDraft(r))));
       case 'proposed':
         return rt.of(`Report ${r.code} is waiting for confirm ${r.code}.`);
     }
@@ -523,7 +523,7 @@ export class FeedbackService implements FeedbackApi {
         if (live?.replyPending || !this.#o.notify) return;
         this.#o.notify(
           report,
-          rt.of(rt.line(`Your report ${report.code} could not be filed on GitHub (${message.slice(0, 120)}). You can open it yourself, prefilled: `, rt.link(prefillFromDraft(report), 'new issue'))),
+          rt.of(rt.line(`Your report ${report.code} could not be filed on GitHub (${message.slice(0, 120)}). You can open it yourself, prefilled: `, newIssueLink(prefillFromDraft(report)))),
           'failed',
         );
         notified = true;

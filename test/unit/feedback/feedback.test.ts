@@ -4,7 +4,10 @@ import { parseFeedback } from '../../../commands/feedback.js';
 import { KnowledgeBase } from '../../../src/knowledge/base.js';
 import { searchTerms } from '../../../src/feedback/github.js';
 import { GITHUB_BODY_LIMIT, cleanText, codeSpan, neutraliseInline, neutraliseTitle, quoteBlock } from '../../../src/feedback/neutralise.js';
-import { PREFILL_URL_MAX, buildBody, buildTitle, prefilledIssueUrl } from '../../../src/feedback/report.js';
+import { PREFILL_URL_MAX, buildBody, buildTitle, newIssueLink, prefilledIssueUrl } from '../../../src/feedback/report.js';
+import { renderRichText } from '../../../adapters/irc/render.js';
+import { maxTextBytes, splitUtf8 } from '../../../adapters/irc/split.js';
+import { rt } from '../../../src/core/richtext.js';
 
 /**
  * The text GitHub would scan for mentions: CommonMark escapes and code spans replaced by a
@@ -145,6 +148,20 @@ describe('neutralising text for GitHub', () => {
     expect(u.pathname).toBe('/docker-library/python/issues/new');
     expect(u.searchParams.get('title')).toBe('x &amp; y = `#1`?'.replace('&amp;', '&'));
     expect(u.searchParams.get('body')).toContain('> x &amp; y = `#1`?');
+  });
+
+  it('a prefilled link carries a title-only form that one IRC line holds, and IRC sends that one whole', () => {
+    const text = `${'very long title words '.repeat(40)}\n${'z'.repeat(5000)}`;
+    const link = newIssueLink(prefilledIssueUrl('docker-library/python', text, { kind: 'image', image: 'python' }, origin));
+    if (link.kind !== 'link' || link.shorter === undefined) throw new Error('expected a link with a shorter form');
+    const short = new URL(link.shorter);
+    expect(short.pathname).toBe('/docker-library/python/issues/new');
+    expect([...short.searchParams.keys()]).toEqual(['title']);
+    expect(short.searchParams.get('title')).toMatch(/^very long title words/);
+    const budget = maxTextBytes('doibot', '#docker-library');
+    const lines = renderRichText(rt.of(rt.line('You can open it yourself, prefilled: ', link)), { colors: false, maxLinkBytes: budget }).flatMap((l) => splitUtf8(l, budget));
+    expect(lines.some((l) => l.includes(link.shorter!))).toBe(true);
+    expect(lines.join('')).not.toContain('body=');
   });
 });
 
