@@ -10,6 +10,7 @@ import { followMembership, IrcIdentity } from './identity.js';
 import { isMoreRequest, toInbound, type PrivmsgLike } from './inbound.js';
 import { DEFAULT_MAX_PER_TARGET, DroppedError, Pacer, QueueFullError } from './pacing.js';
 import { renderRichText, stripUnsafe } from './render.js';
+import { fitChannelReply, privatePage } from './overflow.js';
 import { CaTransport } from './tls-transport.js';
 import { maxTextBytes, splitUtf8 } from './split.js';
 
@@ -225,14 +226,11 @@ export class IrcAdapter implements ChatAdapter {
       throw new UpstreamError('irc.not-joined', `cannot send to ${target}: ${refusal}`, { retryable: false });
     }
     let texts = this.#toTextLines(msg, target);
-    const asker = msg.kind === 'reply' ? msg.replyTo?.asker : undefined;
-    if (isChannel && asker && texts.length > this.#s.maxLinesPerReply) {
-      const shown = Math.max(1, this.#s.maxLinesPerReply - 1);
-      const key = this.#moreKey(target, asker.id);
-      const rest = texts.slice(shown);
-      this.#more.set(key, { lines: rest, expiresAt: this.#clock.now() + MORE_TTL_MS });
-      texts = [...texts.slice(0, shown), moreHint(rest.length)];
-    }
+    const asker = msg.kind === 'reply' ? msg.replyTo : undefined;
+    if (asker && isChannel) {
+      const lineBytes = maxTextBytes('x'.repeat(Math.max(this.nick.length, this.#s.nick.length) + 3), target);
+      texts = fitChannelReply(texts, this.#s.maxLinesPerReply, { link: msg.body.wholeAnswerUrl, lineBytes, botNick: this.nick, question: asker.question });
+    } else if (asker) texts = this.#page(this.#moreKey(target, asker.asker.id), texts);
     if (texts.length > DEFAULT_MAX_PER_TARGET) texts = [...texts.slice(0, DEFAULT_MAX_PER_TARGET - 1), `(${texts.length - DEFAULT_MAX_PER_TARGET + 1} more lines not sent: too long for IRC)`];
     await this.#enqueue(target, texts, msg.kind === 'reply');
     return { ref: `irc-${++this.#seq}` };
@@ -628,22 +626,21 @@ export class IrcAdapter implements ChatAdapter {
     const target = msg.channel.id;
     const key = this.#moreKey(target, msg.author.id);
     const buf = this.#more.get(key);
-    if (!buf || buf.expiresAt < this.#clock.now()) {
-      this.#more.delete(key);
-      await this.#enqueue(target, [`${msg.isDirect ? '' : `${msg.author.id}: `}nothing more to show.`], true);
+    this.#more.delete(key);
+    if (!msg.isDirect || !buf || buf.expiresAt < this.#clock.now()) {
+      const why = msg.isDirect ? 'nothing more to show.' : 'nothing more to show here: long answers are paged in private messages only.';
+      await this.#enqueue(target, [`${msg.isDirect ? '' : `${msg.author.id}: `}${why}`], true);
       return;
     }
-    const page = this.#s.maxLinesPerReply;
-    if (buf.lines.length <= page || msg.isDirect) {
-      this.#more.delete(key);
-      await this.#enqueue(target, buf.lines, true);
-      return;
-    }
-    const shown = Math.max(1, page - 1);
-    const now = buf.lines.slice(0, shown);
-    buf.lines = buf.lines.slice(shown);
-    buf.expiresAt = this.#clock.now() + MORE_TTL_MS;
-    await this.#enqueue(target, [...now, moreHint(buf.lines.length)], true);
+    await this.#enqueue(target, this.#page(key, buf.lines), true);
+  }
+
+  /** One private page of `texts`; the rest waits for `more` under `key`. */
+  #page(key: string, texts: readonly string[]): string[] {
+    const { now, rest } = privatePage(texts);
+    if (rest.length) this.#more.set(key, { lines: [...rest], expiresAt: this.#clock.now() + MORE_TTL_MS });
+    else this.#more.delete(key);
+    return [...now];
   }
 
   #moreKey(target: string, nick: string): string {
@@ -702,10 +699,6 @@ function channelPrefixes(client: Client): string {
   // irc-framework turns CHANTYPES into an array of characters.
   if (Array.isArray(t)) return (t as unknown[]).filter((x): x is string => typeof x === 'string').join('') || '#&';
   return typeof t === 'string' && t ? t : '#&';
-}
-
-function moreHint(n: number): string {
-  return `(${n} more line${n === 1 ? '' : 's'}: type !more)`;
 }
 
 function validChannelName(name: string): boolean {

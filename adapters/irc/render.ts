@@ -76,7 +76,9 @@ export function renderLine(line: Line, opts: RenderOptions): string {
  */
 export function renderRichText(body: RichText, opts: RenderOptions): string[] {
   const lines = body.lines.map((l) => renderLine(l, opts)).filter((l) => l.trim() !== '');
-  const actions = body.actions ?? [];
+  // An action the text already spells out ("say confirm abc123") is not said twice.
+  const spelled = lines.join('\n');
+  const actions = (body.actions ?? []).filter((a) => !spelled.includes(stripUnsafe(a.command)));
   if (actions.length) {
     lines.push(actions.map((a) => `${stripUnsafe(a.label)}: reply "${stripUnsafe(a.command)}"`).join(' | '));
   }

@@ -126,7 +126,8 @@ const settings = z.strictObject({
       /** PEM file of the only CA trusted for the server certificate (a private network); unset = system CAs. */
       tlsCa: z.string().min(1).optional(),
       acceptInvites: z.boolean().default(false),
-      maxLinesPerReply: z.coerce.number().int().min(1).max(50).default(4),
+      /** Lines a reply takes in a channel, its last one a count and a link when the answer is longer. */
+      maxLinesPerReply: z.coerce.number().int().min(1).max(50).default(2),
       burst: z.coerce.number().int().min(1).max(20).default(4),
       lineIntervalMs: z.coerce.number().int().min(0).max(60_000).default(2000),
       colors: z.boolean().default(true),

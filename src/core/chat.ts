@@ -63,10 +63,12 @@ export interface ReplyAddress {
   readonly isDirect: boolean;
   /** InboundMessage.replyHandle, when the platform gave one. */
   readonly handle?: string;
+  /** What was asked, so a shortened answer can say what to ask in private. */
+  readonly question?: string;
 }
 
 export function replyAddressOf(msg: InboundMessage): ReplyAddress {
-  return { messageId: msg.id, asker: msg.author, isDirect: msg.isDirect, ...(msg.replyHandle !== undefined ? { handle: msg.replyHandle } : {}) };
+  return { messageId: msg.id, asker: msg.author, isDirect: msg.isDirect, question: msg.text, ...(msg.replyHandle !== undefined ? { handle: msg.replyHandle } : {}) };
 }
 
 export interface OutboundMessage {

@@ -32,6 +32,11 @@ export interface Action {
 export interface RichText {
   readonly lines: readonly Line[];
   readonly actions?: readonly Action[];
+  /**
+   * Where the whole answer can be read (the Docker Hub tags page, the manifest), for platforms
+   * that show only its start (an IRC channel: two lines, then a count and this link).
+   */
+  readonly wholeAnswerUrl?: string;
 }
 
 export type InlineInput = Inline | string;

@@ -240,15 +240,15 @@ export class FeedbackService implements FeedbackApi {
     });
     this.#o.log.info({ report: id, code, repo: route.repo, reporter }, 'feedback proposed');
 
-    const lines: (Line | string)[] = [...head, rt.line('Title: ', capChars(firstLine(text), 120))];
+    const minutes = Math.round(this.#t.confirmWindowMs / 60_000);
+    // The code first: on IRC a channel shows two lines, and the code is what the reporter needs.
+    const lines: (Line | string)[] = [rt.line(`To file it in ${route.repo}, say `, rt.code(`confirm ${code}`), ` within ${minutes} minutes, or `, rt.code(`cancel ${code}`), '.'), ...head, rt.line('Title: ', capChars(firstLine(text), 120))];
     if (lookupFailed) lines.push(`I could not check for similar issues (${lookupFailed}); please look at the link above first.`);
     else if (target?.similar.length) {
       lines.push(`Similar issues (${target.similarCount} found; please check these are not the same problem):`);
       for (const s of target.similar) lines.push(rt.line(`• #${s.number} `, capChars(cleanText(s.title), 100), ` (${s.state.toLowerCase()}) `, rt.link(s.url)));
     } else lines.push('No similar issues found.');
-    const minutes = Math.round(this.#t.confirmWindowMs / 60_000);
-    lines.push(rt.line('To file it, say ', rt.code(`confirm ${code}`), ` within ${minutes} minutes, or `, rt.code(`cancel ${code}`), '.'));
-    return rt.withActions(rt.of(...lines), [
+    return rt.withActions({ ...rt.of(...lines), wholeAnswerUrl: `https://github.com/${route.repo}/issues` }, [
       { label: 'File it', command: `confirm ${code}`, style: 'primary' },
       { label: 'Cancel', command: `cancel ${code}`, style: 'danger' },
     ]);

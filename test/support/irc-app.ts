@@ -93,6 +93,18 @@ export const linesCommand = defineCommand({
   },
 });
 
+/** Like testlines, naming where the whole answer is (as a tags list names the Docker Hub tags page). */
+export const listCommand = defineCommand({
+  name: 'testlist',
+  summary: 'test: N numbered lines with a link to the whole answer',
+  usage: 'testlist <n>',
+  access: 'anyone',
+  args: z.tuple([z.coerce.number().int().min(1).max(200)]),
+  async run(_ctx, [n]) {
+    return { ...rt.of(...Array.from({ length: n }, (_, i) => `item ${i + 1} of ${n}`)), wholeAnswerUrl: 'https://hub.docker.com/_/python/tags' };
+  },
+});
+
 /** One long line mixing 4-byte emoji, 2-byte letters and words: a splitting workout. */
 export const longLineCommand = defineCommand({
   name: 'testlong',
@@ -109,7 +121,7 @@ export function longLine(n: number): string {
   return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? '\u{1f433}\u00e9' : `word${i}`)).join(' ');
 }
 
-export const testCommands: readonly CommandDef[] = [...allCommands, echoCommand, echoRichCommand, adminOnlyCommand, whoamiCommand, linesCommand, longLineCommand];
+export const testCommands: readonly CommandDef[] = [...allCommands, echoCommand, echoRichCommand, adminOnlyCommand, whoamiCommand, linesCommand, listCommand, longLineCommand];
 
 export interface BotHarness {
   readonly app: App;

@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fitChannelReply } from '../../../adapters/irc/overflow.js';
+import { renderRichText } from '../../../adapters/irc/render.js';
 import { projectRoot } from '../../../src/paths.js';
 import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js';
 import { startFakeHub, type FakeHub } from '../../support/fake-hub.js';
@@ -57,8 +59,14 @@ describe('feedback through the app (GitHub configured)', () => {
     expect(reply).toContain('(closed) https://github.com/docker-library/python/issues/2');
     expect(reply).not.toContain('locale warnings');
     const code = codeIn(reply);
+    expect(reply.split('\n')[0]).toBe(`To file it in docker-library/python, say confirm ${code} within 10 minutes, or cancel ${code}.`);
     // Slack renders the actions as buttons.
     const sent = f.chat.sent.at(-1)!;
+    // On IRC the code comes in the first line and once: the buttons' commands are not repeated.
+    const ircLines = renderRichText(sent.body, { colors: false });
+    expect(ircLines[0]).toContain(`confirm ${code}`);
+    expect(ircLines.join('\n').split(`confirm ${code}`)).toHaveLength(2);
+    expect(fitChannelReply(ircLines, 2, { link: sent.body.wholeAnswerUrl, lineBytes: 400, botNick: 'doibot' })).toEqual([ircLines[0], `(${ircLines.length - 1} more lines: https://github.com/docker-library/python/issues)`]);
     expect(sent.body.actions).toEqual([
       { label: 'File it', command: `confirm ${code}`, style: 'primary' },
       { label: 'Cancel', command: `cancel ${code}`, style: 'danger' },

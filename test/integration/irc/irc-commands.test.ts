@@ -126,13 +126,13 @@ describe.skipIf(!ircServerUsable('irc-commands.test.ts'))('IRC adapter against I
     await observer.quit();
   });
 
-  it('splits a long reply on UTF-8 boundaries into lines that fit 512 bytes as relayed', async () => {
+  it('splits a long reply on UTF-8 boundaries into lines that fit 512 bytes as relayed (in private: no channel cap)', async () => {
     const text = longLine(200);
     expect(Buffer.byteLength(text)).toBeGreaterThan(1200);
-    const before = alice.messagesFrom('doibot', '#test').length;
-    alice.privmsg('#test', '!testlong 200');
-    await eventually(() => alice.messagesFrom('doibot', '#test').slice(before).map((l) => l.params[1]).join('').length >= text.length, 10_000, 'split reply');
-    const parts = alice.messagesFrom('doibot', '#test').slice(before);
+    const before = alice.messagesFrom('doibot', 'alice').length;
+    alice.privmsg('doibot', 'testlong 200');
+    await eventually(() => alice.messagesFrom('doibot', 'alice').slice(before).map((l) => l.params[1]).join('').length >= text.length, 10_000, 'split reply');
+    const parts = alice.messagesFrom('doibot', 'alice').slice(before);
     expect(parts.length).toBeGreaterThan(2);
     expect(parts.map((l) => l.params[1]).join('')).toBe(text);
     for (const p of parts) {
@@ -142,28 +142,32 @@ describe.skipIf(!ircServerUsable('irc-commands.test.ts'))('IRC adapter against I
     }
   });
 
-  it('caps a long reply in a channel and pages the rest with !more, per user; no cap in private', async () => {
-    const first = await ask(alice, '#test', '!testlines 10', 4);
-    expect(first.map((l) => l.params[1])).toEqual(['line 1 of 10', 'line 2 of 10', 'line 3 of 10', '(7 more lines: type !more)']);
-    const observer = await IrcTestClient.connect({ port: server.port, nick: 'bystander' });
-    await observer.join('#test');
-    expect((await ask(observer, '#test', '!more'))[0]!.params[1]).toBe('bystander: nothing more to show.');
-    expect((await ask(alice, '#test', '!more', 4)).map((l) => l.params[1])).toEqual(['line 4 of 10', 'line 5 of 10', 'line 6 of 10', '(4 more lines: type !more)']);
-    // Four lines left fit the cap of four: all of them, no hint.
-    expect((await ask(alice, '#test', 'doibot: more', 4)).map((l) => l.params[1])).toEqual(['line 7 of 10', 'line 8 of 10', 'line 9 of 10', 'line 10 of 10']);
-    expect((await ask(alice, '#test', '!more')).map((l) => l.params[1])).toEqual(['alice: nothing more to show.']);
-    const second = await ask(alice, '#test', '!testlines 5', 4);
-    expect(second.at(-1)!.params[1]).toBe('(2 more lines: type !more)');
-    expect((await ask(alice, '#test', '!more', 2)).map((l) => l.params[1])).toEqual(['line 4 of 5', 'line 5 of 5']);
-    const inPrivate = await ask(alice, 'doibot', 'testlines 10', 10, 'alice');
-    expect(inPrivate.map((l) => l.params[1])).toEqual(Array.from({ length: 10 }, (_, i) => `line ${i + 1} of 10`));
-    await observer.quit();
+  it('a long reply in a channel takes two lines, the second a count and a link to the whole answer, never "type more"', async () => {
+    const listed = await ask(alice, '#test', '!testlist 10', 2);
+    expect(listed.map((l) => l.params[1])).toEqual(['item 1 of 10', '(9 more lines: https://hub.docker.com/_/python/tags)']);
+    // With no link to give, the count says what to ask in private.
+    const plain = await ask(alice, '#test', '!testlines 10', 2);
+    expect(plain.map((l) => l.params[1])).toEqual(['line 1 of 10', '(9 more lines in private: /msg doibot testlines 10)']);
+    expect((await ask(alice, '#test', '!testlines 2', 2)).map((l) => l.params[1])).toEqual(['line 1 of 2', 'line 2 of 2']);
+    // Nothing is kept for paging in a channel.
+    expect((await ask(alice, '#test', '!more'))[0]!.params[1]).toBe('alice: nothing more to show here: long answers are paged in private messages only.');
+    await ask(alice, '#test', '!testecho marker');
+    const all = alice.messagesFrom('doibot', '#test').map((l) => l.params[1] ?? '');
+    expect(all.filter((t) => /type !?more/.test(t))).toEqual([]);
   });
 
-  it('holds at most 100 lines for one target: a longer private reply ends with a note', async () => {
-    const lines = await ask(alice, 'doibot', 'testlines 150', 100, 'alice');
-    expect(lines.slice(0, 99).map((l) => l.params[1])).toEqual(Array.from({ length: 99 }, (_, i) => `line ${i + 1} of 150`));
-    expect(lines[99]!.params[1]).toBe('(51 more lines not sent: too long for IRC)');
+  it('pages a long private reply 10 lines at a time with "more", per user', async () => {
+    const first = await ask(alice, 'doibot', 'testlines 25', 10, 'alice');
+    expect(first.map((l) => l.params[1])).toEqual([...Array.from({ length: 9 }, (_, i) => `line ${i + 1} of 25`), '(16 more lines: type more)']);
+    const bystander = await IrcTestClient.connect({ port: server.port, nick: 'bystander' });
+    expect((await ask(bystander, 'doibot', 'more', 1, 'bystander'))[0]!.params[1]).toBe('nothing more to show.');
+    const second = await ask(alice, 'doibot', 'more', 10, 'alice');
+    expect(second.map((l) => l.params[1])).toEqual([...Array.from({ length: 9 }, (_, i) => `line ${i + 10} of 25`), '(7 more lines: type more)']);
+    // Seven lines left fit one page: all of them, no hint.
+    const third = await ask(alice, 'doibot', 'more', 7, 'alice');
+    expect(third.map((l) => l.params[1])).toEqual(Array.from({ length: 7 }, (_, i) => `line ${i + 19} of 25`));
+    expect((await ask(alice, 'doibot', 'more', 1, 'alice'))[0]!.params[1]).toBe('nothing more to show.');
+    await bystander.quit();
   });
 
   it('reports the lines waiting in its send queue as doibot_adapter_queue_lines', async () => {
@@ -172,7 +176,8 @@ describe.skipIf(!ircServerUsable('irc-commands.test.ts'))('IRC adapter against I
     try {
       expect(sampleValue(await slow.app.metrics.render(), 'doibot_adapter_queue_lines', { platform: 'irc' })).toBe(0);
       alice.privmsg('qbot', 'testlines 30');
-      await eventually(() => (slow.adapter.status().queuedLines ?? 0) >= 29, 10_000, 'the reply is queued', () => JSON.stringify(slow.adapter.status()));
+      // One private page of 10 lines; with a burst of 1, nine of them wait.
+      await eventually(() => (slow.adapter.status().queuedLines ?? 0) >= 9, 10_000, 'the reply is queued', () => JSON.stringify(slow.adapter.status()));
       const queued = slow.adapter.status().queuedLines;
       expect(sampleValue(await slow.app.metrics.render(), 'doibot_adapter_queue_lines', { platform: 'irc' })).toBe(queued);
     } finally {

@@ -61,10 +61,18 @@ describe('renderRichText', () => {
 
   it('keeps a hostile text on its own single line in every kind of part', () => {
     const evil = 'x\r\nQUIT :pwned\u0000\u0001';
-    const body = rt.withActions(rt.of(rt.line(rt.text(evil), rt.bold(evil), rt.code(evil), rt.link(`https://e.test/${evil}`, evil))), [{ label: evil, command: evil }]);
+    const body = rt.withActions(rt.of(rt.line(rt.text(evil), rt.bold(evil), rt.code(evil), rt.link(`https://e.test/${evil}`, evil))), [{ label: evil, command: `confirm ${evil}` }]);
     const lines = renderRichText(body, { colors: true });
     expect(lines).toHaveLength(2);
     for (const l of lines) expect(l).not.toMatch(/[\r\n\0\u0001]/);
+  });
+
+  it('does not repeat an action the text already spells out', () => {
+    const body = rt.withActions(rt.of(rt.line('To file it, say ', rt.code('confirm abc123'), '.')), [
+      { label: 'File it', command: 'confirm abc123' },
+      { label: 'Show', command: 'feedback status' },
+    ]);
+    expect(renderRichText(body, { colors: false })).toEqual(['To file it, say confirm abc123.', 'Show: reply "feedback status"']);
   });
 
   it('drops empty lines (IRC cannot send them)', () => {
