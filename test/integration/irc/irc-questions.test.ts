@@ -1,10 +1,12 @@
 /**
  * Free-form questions on a real InspIRCd + Atheme network, through the real app, the classifier
  * and the real handlers: the bot's nick with ":" or ",", private queries without any prefix,
- * answers from the bundled manifests and a local fake Docker Hub, at most two lines in a channel.
+ * answers from the bundled manifests and a local fake Docker Hub, at most two lines in a channel
+ * for every command and question.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxTextBytes } from '../../../adapters/irc/split.js';
 import { freeformHandlers } from '../../../commands/index.js';
 import { DONT_KNOW } from '../../../src/dispatch/dispatcher.js';
 import { projectRoot } from '../../../src/paths.js';
@@ -13,6 +15,36 @@ import { seedHubFromManifests } from '../../support/hub-seed.js';
 import { IrcTestClient } from '../../support/irc-client.js';
 import { startBot, type BotHarness } from '../../support/irc-app.js';
 import { failWithoutIrcServer, ircServerUsable, startIrcServer, type IrcServer } from '../../support/irc-server.js';
+
+/** Commands and questions people send in a channel, long answers among them. */
+const ASKED = [
+  '!help',
+  '!help tags',
+  '!about',
+  '!status',
+  '!image python',
+  '!tags python',
+  '!tags node *-alpine',
+  '!tag python:3.13-slim',
+  '!tag python:latest',
+  '!arches python:3.13-slim',
+  '!search sql',
+  '!pr 12345',
+  '!prs python',
+  '!queue',
+  '!proposals',
+  '!when python 3.14.8',
+  '!trust python:3.13',
+  '!subscriptions',
+  '!why',
+  '!feedback python the slim image is missing tzdata',
+  '!feedback status',
+  '!nosuchcommand',
+  'doibot: which python tags are alpine?',
+  'doibot: is nginx:latest available for riscv64?',
+  'doibot: what is the latest python?',
+  'doibot: why is python:3.8 gone?',
+];
 
 const ciFailure = failWithoutIrcServer();
 if (ciFailure) it('needs InspIRCd and Atheme (CI=true)', () => expect.fail(ciFailure));
@@ -28,7 +60,8 @@ describe.skipIf(!ircServerUsable('irc-questions.test.ts'))('free-form questions 
     server = await startIrcServer();
     hub = await startFakeHub();
     seedHubFromManifests(hub.world, join(projectRoot(), 'assets', 'snapshot', 'library'), ['nginx', 'python'], new Date(Date.now() - 3 * 86_400_000).toISOString());
-    bot = await startBot({ server, irc: { channels: [{ name: '#docker-library' }] }, freeform: freeformHandlers, hubUrl: hub.url });
+    // A generous rate limit: these tests ask many questions as one person.
+    bot = await startBot({ server, irc: { channels: [{ name: '#docker-library' }] }, freeform: freeformHandlers, hubUrl: hub.url, limits: { userCommandsPerMinute: 200 } });
     alice = await IrcTestClient.connect({ port: server.port, nick: 'alice' });
     await alice.join('#docker-library');
   });
@@ -85,5 +118,14 @@ describe.skipIf(!ircServerUsable('irc-questions.test.ts'))('free-form questions 
     expect(trust.join(' ')).not.toMatch(/Docker in Docker|docker:|has \d+ tags|Maintainers:/);
     // Chatter not addressed to the bot stays unanswered.
     expect(await answer('#docker-library', 'which python tags are alpine?')).toEqual([]);
+  });
+
+  // Whatever the command (catalog, PRs, queue, when, feedback, help, status...): the rule for channels.
+  it.each(ASKED)('%s: at most two lines in a channel, none saying "type more", each within one IRC line', async (text) => {
+    const lines = await answer('#docker-library', text);
+    expect(lines.length, JSON.stringify(lines)).toBeGreaterThanOrEqual(1);
+    expect(lines.length, JSON.stringify(lines)).toBeLessThanOrEqual(2);
+    for (const l of lines) expect(l).not.toMatch(/type !?more/i);
+    for (const l of lines) expect(Buffer.byteLength(l)).toBeLessThanOrEqual(maxTextBytes('doibot', '#docker-library'));
   });
 });
