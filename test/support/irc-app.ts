@@ -82,28 +82,21 @@ export const whoamiCommand = defineCommand({
   },
 });
 
-export const linesCommand = defineCommand({
-  name: 'testlines',
-  summary: 'test: answer with N numbered lines',
-  usage: 'testlines <n>',
-  access: 'anyone',
-  args: z.tuple([z.coerce.number().int().min(1).max(200)]),
-  async run(_ctx, [n]) {
-    return rt.of(...Array.from({ length: n }, (_, i) => `line ${i + 1} of ${n}`));
-  },
-});
-
-/** Like testlines, naming where the whole answer is (as a tags list names the Docker Hub tags page). */
-export const listCommand = defineCommand({
-  name: 'testlist',
-  summary: 'test: N numbered lines with a link to the whole answer',
-  usage: 'testlist <n>',
-  access: 'anyone',
-  args: z.tuple([z.coerce.number().int().min(1).max(200)]),
-  async run(_ctx, [n]) {
-    return { ...rt.of(...Array.from({ length: n }, (_, i) => `item ${i + 1} of ${n}`)), wholeAnswerUrl: 'https://hub.docker.com/_/python/tags' };
-  },
-});
+/** testlines / testlist: N numbered lines; testlist also names where the whole answer is (as a tags list names the Docker Hub tags page). */
+const numberedLines = (name: string, word: string, wholeAnswerUrl?: string) =>
+  defineCommand({
+    name,
+    summary: `test: answer with N numbered lines${wholeAnswerUrl ? ' and a link to the whole answer' : ''}`,
+    usage: `${name} <n>`,
+    access: 'anyone',
+    args: z.tuple([z.coerce.number().int().min(1).max(200)]),
+    async run(_ctx, [n]) {
+      const body = rt.of(...Array.from({ length: n }, (_, i) => `${word} ${i + 1} of ${n}`));
+      return wholeAnswerUrl ? { ...body, wholeAnswerUrl } : body;
+    },
+  });
+export const linesCommand = numberedLines('testlines', 'line');
+export const listCommand = numberedLines('testlist', 'item', 'https://hub.docker.com/_/python/tags');
 
 /** One long line mixing 4-byte emoji, 2-byte letters and words: a splitting workout. */
 export const longLineCommand = defineCommand({
