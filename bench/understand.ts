@@ -8,6 +8,9 @@
 import { performance } from 'node:perf_hooks';
 import { Catalog } from '../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../src/catalog/dir-source.js';
+import { allCommands } from '../commands/index.js';
+import { CommandRegistry } from '../src/dispatch/registry.js';
+import { KnowledgeBase } from '../src/knowledge/base.js';
 import { classify } from '../src/understand/classify.js';
 import type { Understood } from '../src/understand/types.js';
 import { describeMiss, loadCorpus, score, type CorpusEntry } from '../test/support/question-corpus.js';
@@ -32,8 +35,10 @@ function latency(corpus: readonly CorpusEntry[], route: (q: string) => Understoo
   return { p50: samples[Math.floor(samples.length * 0.5)]!, p99: samples[Math.floor(samples.length * 0.99)]! };
 }
 
+const registry = new CommandRegistry(allCommands);
+const kb = KnowledgeBase.fromFiles();
 const routers = {
-  classifier: (q: string) => classify(q, catalog),
+  classifier: (q: string) => classify(q, catalog, { knowledge: (t) => kb.match(t, Date.now()) !== undefined, nearCommand: (w) => registry.suggest(w) }),
   'legacy (baseline)': (q: string) => legacyRoute(q, catalog),
 };
 

@@ -81,11 +81,7 @@ export class Dispatcher {
       // A near-miss of a command name or one bare word is a mistyped command; anything else is
       // a question we could not answer.
       if (!hint && (tokenized.tokens.length > 1 || /\?\s*$/.test(input))) return rt.of(DONT_KNOW);
-      return rt.of(
-        hint
-          ? `Unknown command "${word}". Did you mean "${hint}"? Try "help ${hint}".`
-          : `Unknown command "${word}". Try "help" for the list of commands.`,
-      );
+      return unknownCommand(word, hint);
     }
 
     const { command, wordCount } = match;
@@ -136,6 +132,11 @@ export class Dispatcher {
     if (!handlers.length) return undefined;
     const understood = await this.#understand(text);
     log.debug({ understood }, 'free-form question');
+    // "tgas python" is a command that did not run, not a question about python.
+    if (understood.intent === 'mistyped-command') {
+      this.#o.onCommand?.('(unknown)', 'unknown', 0);
+      return unknownCommand(understood.typed!.slice(0, 40), understood.command);
+    }
     for (const handler of handlers) {
       try {
         const answer = await this.#withTimeout(() => handler.tryAnswer(ctx, text, understood), this.#o.limits.commandTimeoutMs);
@@ -158,6 +159,7 @@ export class Dispatcher {
     return classify(text, current, {
       ...(prs ? { prRepo: prs.repo } : {}),
       ...(knowledge ? { knowledge: (t: string) => knowledge.match(t, now) !== undefined } : {}),
+      nearCommand: (word: string) => this.#o.registry.suggest(word),
     });
   }
 
@@ -224,3 +226,11 @@ export class Dispatcher {
 }
 
 class TimeoutError extends Error {}
+
+function unknownCommand(word: string, hint: string | undefined): Reply {
+  return rt.of(
+    hint
+      ? `Unknown command "${word}". Did you mean "${hint}"? Try "help ${hint}".`
+      : `Unknown command "${word}". Try "help" for the list of commands.`,
+  );
+}

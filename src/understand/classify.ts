@@ -5,6 +5,7 @@
  */
 import { ARCH_ALIASES, type BashbrewArch } from '../catalog/arch.js';
 import { normaliseVersion } from '../prs/pure.js';
+import { mistypedCommand } from './mistyped-command.js';
 import { findImage, type CatalogView, type ImageFound } from './image-match.js';
 import { TOPIC_RULES } from './topics.js';
 import { TAG_FILTERS, type Intent, type TagFilter, type Understood } from './types.js';
@@ -18,6 +19,8 @@ export interface ClassifyOptions {
   readonly prRepo?: string;
   /** Whether the knowledge base has an entry for a question that names no image. */
   readonly knowledge?: (text: string) => boolean;
+  /** The command name a word is a typo of, if any ("tags" for "tgas"). */
+  readonly nearCommand?: (word: string) => string | undefined;
 }
 
 /** What the rules look at: the cleaned words, their joined text, and the facts found in them. */
@@ -36,6 +39,8 @@ export interface Question {
 export function classify(input: string, catalog: CatalogView | undefined, opts: ClassifyOptions = {}): Understood {
   const words = questionWords(input, opts.botNames, (w) => catalog?.image(w) !== undefined);
   if (!words.length) return { intent: 'unknown' };
+  const slip = opts.nearCommand && mistypedCommand(input, words, opts.nearCommand, (w) => catalog?.image(w) !== undefined);
+  if (slip) return { intent: 'mistyped-command', ...slip };
   const q = question(words, catalog, opts);
   return decide(q) ?? { intent: 'unknown' };
 }

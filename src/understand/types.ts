@@ -28,6 +28,7 @@ export const INTENTS = [
   'trust',
   'proposals',
   'knowledge',
+  'mistyped-command',
   'unknown',
 ] as const;
 
@@ -50,6 +51,10 @@ export interface Understood {
   readonly pr?: number;
   /** `name:tag` whose name is no official image: worth a "did you mean", never an answer. */
   readonly unknownImage?: string;
+  /** For `mistyped-command`: the command name the first word is a slip of ("tags" for "tgas"). */
+  readonly command?: string;
+  /** For `mistyped-command`: the first word as typed. */
+  readonly typed?: string;
 }
 
 export function isIntent(value: string): value is Intent {

@@ -19,6 +19,7 @@ const entrySchema = z.strictObject({
   filter: z.enum(TAG_FILTERS).optional(),
   version: z.string().optional(),
   pr: z.number().int().positive().optional(),
+  command: z.string().optional(),
 });
 
 export type CorpusEntry = z.infer<typeof entrySchema>;
@@ -32,7 +33,7 @@ export function loadCorpus(file = join(projectRoot(), 'test', 'fixtures', 'quest
   return parsed.data.questions;
 }
 
-const FACTS = ['image', 'tag', 'arch', 'filter', 'version', 'pr'] as const;
+const FACTS = ['image', 'tag', 'arch', 'filter', 'version', 'pr', 'command'] as const;
 
 export interface Miss {
   readonly entry: CorpusEntry;

@@ -31,8 +31,11 @@ function recorder(intents: readonly string[], seen: Understood[]): FreeformHandl
   };
 }
 
+/** Commands whose names people mistype ("tgas python"); never run in these tests. */
+const named = (name: string) => defineCommand({ name, summary: '', usage: `${name} <image>`, access: 'anyone', args: z.array(z.string()), run: async () => rt.of(`${name}-command`) });
+
 function dispatcher(handlers: readonly FreeformHandler[], withCatalog = true): Dispatcher {
-  const registry = new CommandRegistry([why]);
+  const registry = new CommandRegistry([why, named('tags'), named('image'), named('subscribe')]);
   return new Dispatcher({
     registry,
     freeform: handlers,
@@ -87,6 +90,20 @@ describe('free-form questions are routed on what the classifier understood', () 
     expect(await ask(d, 'why is python:3.8 gone?')).toBe('tag-gone python');
     expect(await ask(d, 'why abc')).toBe('why-command');
     expect(await ask(d, 'why is the sky blue today?')).toMatch(/Too many arguments\. Usage: why \[ref\]/);
+  });
+
+  it('a mistyped command with arguments gets "did you mean", not an answer about its argument', async () => {
+    const seen: Understood[] = [];
+    const d = dispatcher([recorder(['image-info', 'tags'], seen)]);
+    expect(await ask(d, 'tgas python')).toBe('Unknown command "tgas". Did you mean "tags"? Try "help tags".');
+    expect(await ask(d, 'imgae python')).toMatch(/^Unknown command "imgae"\. Did you mean "image"\?/);
+    expect(await ask(d, 'doi-bot: subscrbe python')).toMatch(/^Unknown command "subscrbe"\. Did you mean "subscribe"\?/);
+    // No handler was asked: the command never ran and no answer pretends it did.
+    expect(seen).toEqual([]);
+    // Read as questions: a '?', a question word, an image name or an ordinary word first.
+    expect(await ask(d, 'tgas python?')).toBe('image-info python');
+    expect(await ask(d, 'who maintains python')).toBe('image-info python');
+    expect(await ask(d, 'python tags')).toBe('tags python');
   });
 
   it('without a catalog no image is recognised, and topic questions still are', async () => {

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
 import { KnowledgeBase } from '../../../src/knowledge/base.js';
+import { allCommands } from '../../../commands/index.js';
+import { CommandRegistry } from '../../../src/dispatch/registry.js';
 import { classify } from '../../../src/understand/classify.js';
 import { describeMiss, loadCorpus, score, type CorpusEntry } from '../../support/question-corpus.js';
 
@@ -18,7 +20,7 @@ describe('the question corpus', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(150);
     expect(new Set(corpus.map((e) => e.q)).size).toBe(corpus.length);
     const intents = new Set(corpus.map((e) => e.intent));
-    for (const intent of ['image-info', 'tags', 'tag', 'arches', 'last-published', 'when', 'tag-gone', 'latest-version', 'deprecated', 'cve', 'pr', 'prs', 'queue', 'feedback-howto', 'help', 'unknown']) {
+    for (const intent of ['image-info', 'tags', 'tag', 'arches', 'last-published', 'when', 'tag-gone', 'latest-version', 'deprecated', 'cve', 'pr', 'prs', 'queue', 'feedback-howto', 'help', 'mistyped-command', 'unknown']) {
       expect(intents, intent).toContain(intent);
     }
   });
@@ -45,7 +47,8 @@ describe('the question corpus', () => {
 
   it('is classified with at least 95% accuracy and never about an unrelated image', () => {
     const kb = KnowledgeBase.fromFiles();
-    const s = score(corpus, (q) => classify(q, catalog, { knowledge: (t) => kb.match(t, Date.now()) !== undefined }));
+    const registry = new CommandRegistry(allCommands);
+    const s = score(corpus, (q) => classify(q, catalog, { knowledge: (t) => kb.match(t, Date.now()) !== undefined, nearCommand: (w) => registry.suggest(w) }));
     const report = s.misses.map(describeMiss).join('\n');
     expect(s.unrelatedImage.map(describeMiss)).toEqual([]);
     expect(s.correct / s.total, `${s.correct}/${s.total} right; misses:\n${report}`).toBeGreaterThanOrEqual(0.95);
