@@ -30,5 +30,6 @@ export function mistypedCommand(
   if (typed === undefined || !/^[a-z]+$/.test(typed) || COMMON_WORDS.has(typed) || isImage(typed)) return undefined;
   if (input.includes('?') || words.some((w) => QUESTION_WORDS.has(w.text))) return undefined;
   const command = nearCommand(typed);
-  return command === undefined ? undefined : { typed, command };
+  // A command's own name is no slip: "notify me about bananas" failed its usage and is asked here.
+  return command === undefined || command.split(' ')[0] === typed ? undefined : { typed, command };
 }

@@ -32,7 +32,7 @@ function recorder(intents: readonly string[], seen: Understood[]): FreeformHandl
 }
 
 /** Commands whose names people mistype ("tgas python"); never run in these tests. */
-const named = (name: string) => defineCommand({ name, summary: '', usage: `${name} <image>`, access: 'anyone', args: z.array(z.string()), run: async () => rt.of(`${name}-command`) });
+const named = (name: string) => defineCommand({ name, summary: '', usage: `${name} <image>`, access: 'anyone', args: z.array(z.string()).max(1), run: async () => rt.of(`${name}-command`) });
 
 function dispatcher(handlers: readonly FreeformHandler[], withCatalog = true): Dispatcher {
   const registry = new CommandRegistry([why, named('tags'), named('image'), named('subscribe')]);
@@ -104,6 +104,8 @@ describe('free-form questions are routed on what the classifier understood', () 
     expect(await ask(d, 'tgas python?')).toBe('image-info python');
     expect(await ask(d, 'who maintains python')).toBe('image-info python');
     expect(await ask(d, 'python tags')).toBe('tags python');
+    // A real command whose words fail its usage is no slip of its own name.
+    expect(await ask(d, 'subscribe python alpine')).not.toMatch(/^Unknown command/);
   });
 
   it('without a catalog no image is recognised, and topic questions still are', async () => {
