@@ -23,6 +23,7 @@ import {
 import { diffLibraryFile } from './library-diff.js';
 import type { EventPipeline, TickResult } from './pipeline.js';
 import type { NewPublishRun, PublishTracker } from './publish.js';
+import { githubSourceName } from './store.js';
 
 /** The part of the GitHub client the poller uses. */
 export interface GraphQLClient {
@@ -74,7 +75,7 @@ export class GitHubPoller {
 
   constructor(opts: GitHubPollerOptions) {
     this.#o = { jitter: 0.2, overlapMs: 2 * 60_000, budgetReserve: 100, maxPages: 4, ...opts };
-    this.source = `github:${opts.repo}`;
+    this.source = githubSourceName(opts.repo);
     const [owner = '', name = ''] = opts.repo.split('/');
     this.#owner = owner;
     this.#name = name;

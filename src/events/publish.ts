@@ -8,69 +8,14 @@ import { createHash } from 'node:crypto';
 import { bashbrewArchOf } from '../catalog/arch.js';
 import type { Clock } from '../core/clock.js';
 import { errorMessage, UpstreamError } from '../core/errors.js';
-import { publishEventId, type ImagePublish, type ImagePublishedEvent, type PublishReason } from '../core/events.js';
+import { publishEventId, type ImagePublish, type ImagePublishedEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import type { HubLookup, HubTag } from '../hub/types.js';
 import type { Db } from '../store/db.js';
-import type { LibraryChange } from './library-diff.js';
 import type { EventPipeline } from './pipeline.js';
+import { PublishRunStore, type NewPublishRun, type PublishRun } from './publish-store.js';
 
-export interface PublishRun {
-  readonly id: number;
-  readonly image: string;
-  readonly commitOid: string;
-  readonly prNumber: number | null;
-  readonly prUrl: string | null;
-  readonly changedAt: number;
-  readonly reason: PublishReason;
-  readonly tags: readonly (readonly [string, readonly string[]])[];
-  readonly newTags: readonly string[];
-  readonly published: Readonly<Record<string, number>>;
-  readonly announced: readonly string[];
-  readonly state: 'pending' | 'done' | 'expired';
-  readonly createdAt: number;
-}
-
-interface RunRow {
-  id: number;
-  image: string;
-  commit_oid: string;
-  pr_number: number | null;
-  pr_url: string | null;
-  changed_at: number;
-  reason: PublishReason;
-  tags: string;
-  new_tags: string;
-  published: string;
-  announced: string;
-  state: 'pending' | 'done' | 'expired';
-  created_at: number;
-}
-
-const fromRow = (r: RunRow): PublishRun => ({
-  id: r.id,
-  image: r.image,
-  commitOid: r.commit_oid,
-  prNumber: r.pr_number,
-  prUrl: r.pr_url,
-  changedAt: r.changed_at,
-  reason: r.reason,
-  tags: JSON.parse(r.tags) as [string, string[]][],
-  newTags: JSON.parse(r.new_tags) as string[],
-  published: JSON.parse(r.published) as Record<string, number>,
-  announced: JSON.parse(r.announced) as string[],
-  state: r.state,
-  createdAt: r.created_at,
-});
-
-export interface NewPublishRun {
-  readonly image: string;
-  readonly commitOid: string;
-  readonly prNumber?: number;
-  readonly prUrl?: string;
-  readonly changedAt: number;
-  readonly change: LibraryChange;
-}
+export type { NewPublishRun, PublishRun } from './publish-store.js';
 
 export interface PublishTrackerOptions {
   readonly db: Db;
@@ -90,28 +35,22 @@ export interface PublishTrackerOptions {
 
 export class PublishTracker {
   readonly #o: Required<PublishTrackerOptions>;
+  readonly #runs: PublishRunStore;
   lastSuccessAt: number | undefined;
   lastError: string | undefined;
 
   constructor(opts: PublishTrackerOptions) {
+    this.#runs = new PublishRunStore(opts.db);
     this.#o = { settleMs: 20 * 60_000, rollupAt: 5, expireMs: 48 * 3600_000, maxRequestsPerPass: 60, ...opts };
   }
 
   /** Inside the caller's transaction (the poll tick that saw the library change). */
   record(runs: readonly NewPublishRun[]): void {
-    const insert = this.#o.db.prepare(
-      `INSERT OR IGNORE INTO publish_runs(image, commit_oid, pr_number, pr_url, changed_at, reason, tags, new_tags, state, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
-    );
-    const now = this.#o.clock.now();
-    for (const r of runs) {
-      if (r.change.tags.length === 0) continue;
-      insert.run(r.image, r.commitOid, r.prNumber ?? null, r.prUrl ?? null, r.changedAt, r.change.reason, JSON.stringify(r.change.tags), JSON.stringify(r.change.newTags), now);
-    }
+    this.#runs.record(runs, this.#o.clock.now());
   }
 
   pending(): PublishRun[] {
-    return this.#o.db.prepare<[], RunRow>("SELECT * FROM publish_runs WHERE state = 'pending' ORDER BY id").all().map(fromRow);
+    return this.#runs.pending();
   }
 
   pendingImages(): string[] {
@@ -192,12 +131,11 @@ export class PublishTracker {
 
     const announced = updates.filter((u) => u.announce);
     const events = this.#events(announced, now);
-    const save = this.#o.db.prepare('UPDATE publish_runs SET published = ?, announced = ?, state = ?, checked_at = ? WHERE id = ?');
     this.#o.pipeline.commitEvents(events, () => {
       for (const u of updates) {
         const announcedArches = u.announce ? [...u.run.announced, ...u.announce.arches] : u.run.announced;
         const state = u.expired ? 'expired' : u.done ? 'done' : 'pending';
-        save.run(JSON.stringify(u.published), JSON.stringify([...new Set(announcedArches)].sort()), state, now, u.run.id);
+        this.#runs.save(u.run.id, u.published, [...new Set(announcedArches)].sort(), state, now);
       }
     });
     if (!this.lastError || announced.length || requests) this.lastSuccessAt = now;

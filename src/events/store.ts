@@ -21,7 +21,26 @@ interface SourceRow {
   detail: string | null;
 }
 
-/** PR snapshots, seen event ids and per-source cursors. */
+/** The poller's `event_sources` name for a GitHub repository's PR poll. */
+export function githubSourceName(repo: string): string {
+  return `github:${repo}`;
+}
+
+/** The `pr_snapshots` key of one PR. */
+export function prKey(repo: string, number: number): string {
+  return `${repo}#${number}`;
+}
+
+/** A stored PR snapshot and when the poller recorded it. */
+export interface StoredPr {
+  readonly snap: PrSnapshot;
+  readonly recordedAt: number;
+}
+
+/**
+ * PR snapshots, seen event ids and per-source cursors. The one module that reads or writes
+ * `pr_snapshots`, `seen_events`, `event_sources` and `webhook_deliveries`.
+ */
 export class EventStore {
   readonly db: Db;
   readonly #getSnap;
@@ -53,7 +72,30 @@ export class EventStore {
   }
 
   putSnapshot(pr: PrSnapshot, now: number): void {
-    this.#putSnap.run(`${pr.repo}#${pr.number}`, pr.repo, pr.number, pr.state, pr.updatedAt, JSON.stringify(pr), now);
+    this.#putSnap.run(prKey(pr.repo, pr.number), pr.repo, pr.number, pr.state, pr.updatedAt, JSON.stringify(pr), now);
+  }
+
+  /** One PR of `repo` as last recorded. */
+  storedPr(repo: string, number: number): StoredPr | undefined {
+    const r = this.db.prepare<[string], { snapshot: string; recorded_at: number }>('SELECT snapshot, recorded_at FROM pr_snapshots WHERE pr_key = ?').get(prKey(repo, number));
+    return r ? { snap: JSON.parse(r.snapshot) as PrSnapshot, recordedAt: r.recorded_at } : undefined;
+  }
+
+  /** `repo`'s PRs in `state` (any state when absent), most recently updated first, at most `limit` (all when absent). */
+  storedPrs(repo: string, opts: { state?: 'OPEN' | 'MERGED'; limit?: number } = {}): StoredPr[] {
+    const limit = opts.limit ?? -1; // SQLite: a negative LIMIT is no limit
+    const rows = opts.state
+      ? this.db
+          .prepare<[string, string, number], { snapshot: string; recorded_at: number }>('SELECT snapshot, recorded_at FROM pr_snapshots WHERE repo = ? AND state = ? ORDER BY updated_at DESC LIMIT ?')
+          .all(repo, opts.state, limit)
+      : this.db
+          .prepare<[string, number], { snapshot: string; recorded_at: number }>('SELECT snapshot, recorded_at FROM pr_snapshots WHERE repo = ? ORDER BY updated_at DESC LIMIT ?')
+          .all(repo, limit);
+    return rows.map((r) => ({ snap: JSON.parse(r.snapshot) as PrSnapshot, recordedAt: r.recorded_at }));
+  }
+
+  hasStoredPrs(repo: string): boolean {
+    return this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM pr_snapshots WHERE repo = ?').get(repo)!.n > 0;
   }
 
   /** Merged PRs recorded since `since` (publish tracking attributes library changes to them). */

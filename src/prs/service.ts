@@ -9,12 +9,14 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../core/clock.js';
 import { UpstreamError, UserError, errorMessage } from '../core/errors.js';
-import type { PrSnapshot } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import type { QueryOptions } from '../github/client.js';
 import type { HubLookup, HubTag } from '../hub/types.js';
 import { bashbrewArchOf } from '../catalog/arch.js';
 import type { Db } from '../store/db.js';
+import { EventStore, githubSourceName, type StoredPr } from '../events/store.js';
+import { PublishRunStore } from '../events/publish-store.js';
+import { PipelineSampleStore } from './samples-store.js';
 import {
   OPEN_PRS_QUERY,
   PR_QUERY,
@@ -59,9 +61,16 @@ export class PrService {
   readonly #o: PrServiceOptions;
   readonly #owner: string;
   readonly #name: string;
+  readonly #events: EventStore;
+  readonly #samples: PipelineSampleStore;
+  readonly #publishRuns: PublishRunStore;
 
   constructor(opts: PrServiceOptions) {
     this.#o = opts;
+    // The poller and the publish tracker write PR snapshots and publish runs; this only reads them.
+    this.#events = new EventStore(opts.db);
+    this.#samples = new PipelineSampleStore(opts.db);
+    this.#publishRuns = new PublishRunStore(opts.db);
     const [owner = '', name = ''] = opts.repo.split('/');
     this.#owner = owner;
     this.#name = name;
@@ -73,19 +82,14 @@ export class PrService {
 
   /** The poller stored a full, recent picture of open PRs. */
   snapshotsFresh(): boolean {
-    const row = this.#o.db
-      .prepare<[string], { last_success_at: number | null; baseline_at: number | null }>('SELECT last_success_at, baseline_at FROM event_sources WHERE source = ?')
-      .get(`github:${this.#o.repo}`);
-    if (!row || row.last_success_at === null || row.baseline_at === null) return false;
+    const source = this.#events.source(githubSourceName(this.#o.repo));
+    if (source.lastSuccessAt === undefined || source.baselineAt === undefined) return false;
     const window = Math.max(3 * this.#o.pollSeconds * 1000, 5 * 60_000);
-    return this.#o.clock.now() - row.last_success_at <= window;
+    return this.#o.clock.now() - source.lastSuccessAt <= window;
   }
 
-  snapshot(number: number): { snap: PrSnapshot; recordedAt: number } | undefined {
-    const row = this.#o.db
-      .prepare<[string], { snapshot: string; recorded_at: number }>('SELECT snapshot, recorded_at FROM pr_snapshots WHERE pr_key = ?')
-      .get(`${this.#o.repo}#${number}`);
-    return row ? { snap: JSON.parse(row.snapshot) as PrSnapshot, recordedAt: row.recorded_at } : undefined;
+  snapshot(number: number): StoredPr | undefined {
+    return this.#events.storedPr(this.#o.repo, number);
   }
 
   /** One PR in full; undefined when GitHub says there is no such PR. */
@@ -126,11 +130,9 @@ export class PrService {
       if (!this.#o.graphql && !this.#hasSnapshots()) {
         throw new UserError('pr.no-github', 'I have no PR data: GitHub access is not configured here.');
       }
-      const rows = this.#o.db
-        .prepare<[string], { snapshot: string; recorded_at: number }>("SELECT snapshot, recorded_at FROM pr_snapshots WHERE repo = ? AND state = 'OPEN'")
-        .all(this.#o.repo);
-      const prs = rows
-        .map((r) => detailFromSnapshot(JSON.parse(r.snapshot) as PrSnapshot, r.recorded_at))
+      const prs = this.#events
+        .storedPrs(this.#o.repo, { state: 'OPEN' })
+        .map((r) => detailFromSnapshot(r.snap, r.recordedAt))
         .filter((p) => !image || p.images.includes(image))
         .sort((a, b) => b.updatedAt - a.updatedAt || b.number - a.number);
       return { prs, complete: true, source: 'snapshot', asOf: this.#lastPoll() ?? now };
@@ -177,9 +179,7 @@ export class PrService {
     }
     const [hub, pr, repo] = await Promise.all([this.#hubStep(catalog, image.name, version), this.#prStep(catalog, image.name, version), this.#repoStep(catalog, image.name, version)]);
     if (repo.kind === 'found' && repo.timing === 'first-seen' && repo.at !== undefined && pr.kind === 'pr' && pr.pr.createdAt >= repo.at) {
-      this.#o.db
-        .prepare('INSERT OR IGNORE INTO pipeline_samples(image, version, step, started_at, finished_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(image.name, version, 'repo-to-pr', repo.at, pr.pr.createdAt, this.#o.clock.now());
+      this.#samples.recordRepoToPr(image.name, version, repo.at, pr.pr.createdAt, this.#o.clock.now());
     }
     const current = newerInLine([...image.tags, ...image.sharedTags], version);
     return { image: image.name, version, repo, pr, hub, estimates: this.estimates(image.name), ...(current !== undefined ? { current } : {}) };
@@ -187,26 +187,14 @@ export class PrService {
 
   /** Median delays the bot has observed for an image, with their sample counts. */
   estimates(image: string): StepEstimate[] {
-    const db = this.#o.db;
-    const repoToPr = db
-      .prepare<[string], { d: number }>("SELECT finished_at - started_at AS d FROM pipeline_samples WHERE image = ? AND step = 'repo-to-pr' ORDER BY finished_at DESC LIMIT 50")
-      .all(image)
-      .map((r) => r.d);
-    const prToMerge = db
-      .prepare<[string], { snapshot: string }>("SELECT snapshot FROM pr_snapshots WHERE repo = ? AND state = 'MERGED' ORDER BY updated_at DESC LIMIT 500")
-      .all(this.#o.repo)
-      .map((r) => JSON.parse(r.snapshot) as PrSnapshot)
+    const repoToPr = this.#samples.repoToPrDelays(image, 50);
+    const prToMerge = this.#events
+      .storedPrs(this.#o.repo, { state: 'MERGED', limit: 500 })
+      .map((r) => r.snap)
       .filter((s) => s.images.includes(image) && s.mergedAt !== undefined && s.mergedAt >= s.createdAt)
       .slice(0, 50)
       .map((s) => s.mergedAt! - s.createdAt);
-    const mergeToPublish = db
-      .prepare<[string], { changed_at: number; published: string }>("SELECT changed_at, published FROM publish_runs WHERE image = ? AND state = 'done' ORDER BY id DESC LIMIT 50")
-      .all(image)
-      .flatMap((r) => {
-        const times = Object.values(JSON.parse(r.published) as Record<string, number>);
-        return times.length ? [Math.max(...times) - r.changed_at] : [];
-      })
-      .filter((d) => d >= 0);
+    const mergeToPublish = this.#publishRuns.changeToPublishDelays(image, 50);
     const est = (step: StepEstimate['step'], values: number[]): StepEstimate => {
       const m = median(values);
       return { step, samples: values.length, ...(m !== undefined ? { medianMs: m } : {}) };
@@ -259,10 +247,8 @@ export class PrService {
     const inLibrary = info ? ({ kind: 'in-library', tags: [...new Set(info.entries.flatMap((e) => e.tags))] } as const) : undefined;
     const touches = (p: { images: readonly string[] }) => p.images.includes(image);
     // The bot's own record first: free, and it knows PRs GitHub search has not indexed yet.
-    const stored = this.#o.db
-      .prepare<[string], { snapshot: string; recorded_at: number }>('SELECT snapshot, recorded_at FROM pr_snapshots WHERE repo = ? ORDER BY updated_at DESC LIMIT 2000')
-      .all(this.#o.repo)
-      .map((r) => ({ snap: JSON.parse(r.snapshot) as PrSnapshot, recordedAt: r.recorded_at }))
+    const stored = this.#events
+      .storedPrs(this.#o.repo, { limit: 2000 })
       .filter(({ snap }) => touches(snap) && namesVersion(snap.title, version));
     const candidates: PrDetail[] = stored.map(({ snap, recordedAt }) => detailFromSnapshot(snap, recordedAt));
     let searchFailed: string | undefined;
@@ -366,13 +352,11 @@ export class PrService {
   }
 
   #hasSnapshots(): boolean {
-    return this.#o.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM pr_snapshots WHERE repo = ?').get(this.#o.repo)!.n > 0;
+    return this.#events.hasStoredPrs(this.#o.repo);
   }
 
   #lastPoll(): number | undefined {
-    return (
-      this.#o.db.prepare<[string], { t: number | null }>('SELECT last_success_at AS t FROM event_sources WHERE source = ?').get(`github:${this.#o.repo}`)?.t ?? undefined
-    );
+    return this.#events.source(githubSourceName(this.#o.repo)).lastSuccessAt;
   }
 
   /** GitHub answers we cannot read become an UpstreamError with a message for chat. */
