@@ -4,7 +4,7 @@
  */
 import type { AdapterStatus, InboundMessage, UserRef } from './core/chat.js';
 import type { RichText } from './core/richtext.js';
-import type { CommandDef } from './dispatch/command.js';
+import type { AccessLevel } from './dispatch/levels.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { CannedAnswer } from './feedback/answers.js';
 import type { KnowledgeAnswer } from './knowledge/base.js';
@@ -69,10 +69,19 @@ export interface AnnouncementService {
   why(channel: string, ref: string | undefined): WhyAnswer | undefined;
 }
 
+/** What `help` shows of a registered command (a `CommandDef` is one). */
+export interface CommandSummary {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly summary: string;
+  readonly usage: string;
+  readonly access: AccessLevel;
+}
+
 export interface CommandServices {
   readonly status: StatusInfo;
   /** The registry, for help. */
-  readonly commands: () => readonly CommandDef[];
+  readonly commands: () => readonly CommandSummary[];
   /** Absent when the app runs without the announcement subsystem. */
   readonly announcements?: AnnouncementService;
   /** The image catalog (official-images manifests + docs). Absent in apps built without it. */

@@ -5,8 +5,9 @@ import type { Logger } from '../core/log.js';
 import type { RichText } from '../core/richtext.js';
 import { UserError } from '../core/errors.js';
 import type { CommandServices } from '../services.js';
+import type { AccessLevel } from './levels.js';
 
-export type AccessLevel = 'anyone' | 'maintainer' | 'admin';
+export type { AccessLevel };
 
 /** What a command returns: a message for the asker, or null to stay silent. */
 export type Reply = RichText | null;
