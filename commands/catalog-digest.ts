@@ -18,10 +18,15 @@ const DIGEST_HUB_WAIT_MS = 8000;
 const DIGEST_PAGES = 10;
 const DIGEST_REF = /^(.+)@sha256:([0-9a-f]{12,64})$/i;
 
-/** "python@sha256:<hex>" (a 12+ digit prefix is enough) -> image and digest. */
+/**
+ * "python@sha256:<hex>" (a 12+ digit prefix is enough) -> image and digest; undefined for a word
+ * without "@". A malformed digest is a clear UserError, never a lookup of "python@sha256".
+ */
 export function splitDigestRef(word: string): { image: string; digest: string } | undefined {
   const m = DIGEST_REF.exec(word.trim());
-  return m ? { image: m[1]!, digest: `sha256:${m[2]!.toLowerCase()}` } : undefined;
+  if (m) return { image: m[1]!, digest: `sha256:${m[2]!.toLowerCase()}` };
+  if (!word.includes('@')) return undefined;
+  throw new UserError('catalog.bad-digest', `"${word.trim().slice(0, 80)}" has no valid digest: a digest is sha256: followed by 64 hex digits (the first 12 or more are enough).`);
 }
 
 export async function digestReply(ctx: CommandContext, catalog: Catalog, image: ImageInfo, digest: string): Promise<RichText> {

@@ -77,6 +77,8 @@ describe('digest lookup', () => {
     app().hub.world.setTag('python', '3.13-slim', { digest: digest('b'), images: [{ architecture: 'amd64', os: 'linux', digest: digest('3') }] });
     expect((await ask(`tag python@${digest('a')}`)).split('\n')[0]).toBe('python@sha256:aaaaaaaaaaaa is the multi-platform index of python:3.14-slim, python:3.14.7-slim (per Docker Hub).');
     expect((await ask(`tag python@sha256:${'2'.repeat(12)}`)).split('\n')[0]).toBe('python@sha256:222222222222 is the arm64v8 image of python:3.14-slim (per Docker Hub).');
+    expect(await ask('tag python@sha256:0123')).toBe('"python@sha256:0123" has no valid digest: a digest is sha256: followed by 64 hex digits (the first 12 or more are enough).');
+    expect(await ask(`tag python@md5:${'a'.repeat(32)}`)).toMatch(/has no valid digest: a digest is sha256: followed by 64 hex digits/);
     expect(await ask(`tag python@${digest('f')}`)).toMatch(/^python@sha256:ffffffffffff: no tag among the \d+ most recently updated python tags on Docker Hub carries this digest/);
     await app().hub.faults.refuseConnections();
     // (python's listing is cached for a minute; node's was never fetched.)
