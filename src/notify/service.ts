@@ -19,6 +19,7 @@ import { bashbrewArchOf } from '../catalog/arch.js';
 import type { HubLookup, HubTag } from '../hub/types.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { Db } from '../store/db.js';
+import { NotificationStore, type NotificationRow } from './store.js';
 import type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail } from '../prs/types.js';
 
 export interface NotifyServiceOptions {
@@ -40,25 +41,11 @@ export interface NotifyServiceOptions {
   readonly maxHubRequests?: number;
 }
 
-interface Row {
-  id: number;
-  kind: 'tag' | 'pr';
-  image: string | null;
-  tag: string | null;
-  pr_number: number | null;
-  identity: string;
-  target: string;
-  state: 'pending' | 'fired' | 'cancelled';
-  created_at: number;
-  fired_at: number | null;
-  outcome: string | null;
-}
-
-function describe(r: Pick<Row, 'kind' | 'image' | 'tag' | 'pr_number'>): string {
+function describe(r: Pick<NotificationRow, 'kind' | 'image' | 'tag' | 'pr_number'>): string {
   return r.kind === 'tag' ? `${r.image}:${r.tag} is published` : `PR #${r.pr_number} is merged or closed`;
 }
 
-function toInfo(r: Row): NotificationInfo {
+function toInfo(r: NotificationRow): NotificationInfo {
   return {
     id: r.id,
     kind: r.kind,
@@ -82,12 +69,14 @@ function archList(tag: HubTag): string[] {
 
 export class NotifyService {
   readonly #o: NotifyServiceOptions;
+  readonly #store: NotificationStore;
   readonly #loop: Loop;
   #chain: Promise<unknown> = Promise.resolve();
   lastError: string | undefined;
 
   constructor(opts: NotifyServiceOptions) {
     this.#o = opts;
+    this.#store = new NotificationStore(opts.db);
     // check() logs its own failures.
     this.#loop = new Loop({ clock: opts.clock, intervalMs: opts.intervalMs, jitter: 0.2, pass: async () => void (await this.check()), onError: () => undefined });
   }
@@ -100,7 +89,7 @@ export class NotifyService {
     const now = this.#o.clock.now();
     const existing = this.#find(identity, req);
     if (existing) return { kind: 'exists', notification: toInfo(existing) };
-    const pending = this.#o.db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM notifications WHERE identity = ? AND state = 'pending'").get(identity)!.n;
+    const pending = this.#store.countPending(identity);
     if (pending >= (this.#o.maxPerUser ?? 20)) {
       throw new UserError('notify.too-many', `You already have ${pending} pending notifications; cancel some first ("notify list").`);
     }
@@ -117,23 +106,18 @@ export class NotifyService {
       if (pr.state !== 'OPEN') return { kind: 'already', message: this.#prText(pr, 'is already') };
     }
 
-    const info = this.#o.db
-      .prepare(
-        `INSERT INTO notifications(kind, image, tag, pr_number, identity, target, state, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)
-         ON CONFLICT DO NOTHING`,
-      )
-      .run(req.kind, req.kind === 'tag' ? req.image : null, req.kind === 'tag' ? req.tag : null, req.kind === 'pr' ? req.number : null, identity, target, now);
-    const row = info.changes ? this.#byId(Number(info.lastInsertRowid)) : this.#find(identity, req);
+    const createdId = this.#store.insertPending(req, identity, target, now);
+    const row = createdId !== undefined ? this.#byId(createdId) : this.#find(identity, req);
     if (!row) throw new Error('notification insert lost');
-    return { kind: info.changes ? 'created' : 'exists', notification: toInfo(row) };
+    return { kind: createdId !== undefined ? 'created' : 'exists', notification: toInfo(row) };
   }
 
   /** Pending ones, then the last few that fired. */
   list(user: UserRef): NotificationInfo[] {
     const identity = identityOf(user);
     if (!identity) return [];
-    const pending = this.#o.db.prepare<[string], Row>("SELECT * FROM notifications WHERE identity = ? AND state = 'pending' ORDER BY id").all(identity);
-    const fired = this.#o.db.prepare<[string], Row>("SELECT * FROM notifications WHERE identity = ? AND state = 'fired' ORDER BY fired_at DESC LIMIT 5").all(identity);
+    const pending = this.#store.pendingOf(identity);
+    const fired = this.#store.lastFiredOf(identity, 5);
     return [...pending, ...fired].map(toInfo);
   }
 
@@ -142,7 +126,7 @@ export class NotifyService {
     if (!identity) return undefined;
     const row = this.#byId(id);
     if (!row || row.identity !== identity || row.state !== 'pending') return undefined;
-    const changed = this.#o.db.prepare("UPDATE notifications SET state = 'cancelled' WHERE id = ? AND state = 'pending'").run(id).changes;
+    const changed = this.#store.cancel(id);
     return changed ? toInfo({ ...row, state: 'cancelled' }) : undefined;
   }
 
@@ -206,12 +190,9 @@ export class NotifyService {
   }
 
   /** Marks fired and queues the private message atomically; false when it fired already. */
-  #fire(row: Row, body: RichText, outcome: string): boolean {
+  #fire(row: NotificationRow, body: RichText, outcome: string): boolean {
     const now = this.#o.clock.now();
-    const done = this.#o.db
-      .transaction(() => {
-        const changed = this.#o.db.prepare("UPDATE notifications SET state = 'fired', fired_at = ?, outcome = ? WHERE id = ? AND state = 'pending'").run(now, outcome.slice(0, 200), row.id).changes;
-        if (!changed) return false;
+    const done = this.#store.fire(row.id, now, outcome, () => {
         const line: RichText = { lines: [...body.lines, [rt.text(`(notification #${row.id}, asked ${formatAge(now - row.created_at)} ago; one-shot, now done)`)]] };
         this.#o.outbox.enqueue({
           eventId: `notify:${row.id}`,
@@ -225,9 +206,7 @@ export class NotifyService {
           occurredAt: now,
           now,
         });
-        return true;
-      })
-      .immediate();
+    });
     if (done) this.#o.log.info({ notification: row.id, kind: row.kind }, 'notification fired');
     return done;
   }
@@ -250,17 +229,17 @@ export class NotifyService {
     );
   }
 
-  #rowsPending(): Row[] {
-    return this.#o.db.prepare<[], Row>("SELECT * FROM notifications WHERE state = 'pending' ORDER BY id").all();
+  #rowsPending(): NotificationRow[] {
+    return this.#store.allPending();
   }
 
-  #byId(id: number): Row | undefined {
-    return this.#o.db.prepare<[number], Row>('SELECT * FROM notifications WHERE id = ?').get(id);
+  #byId(id: number): NotificationRow | undefined {
+    return this.#store.byId(id);
   }
 
-  #find(identity: string, req: NotifyRequest): Row | undefined {
+  #find(identity: string, req: NotifyRequest): NotificationRow | undefined {
     return req.kind === 'tag'
-      ? this.#o.db.prepare<[string, string, string], Row>("SELECT * FROM notifications WHERE identity = ? AND kind = 'tag' AND image = ? AND tag = ? AND state = 'pending'").get(identity, req.image, req.tag)
-      : this.#o.db.prepare<[string, number], Row>("SELECT * FROM notifications WHERE identity = ? AND kind = 'pr' AND pr_number = ? AND state = 'pending'").get(identity, req.number);
+      ? this.#store.pendingTag(identity, req.image, req.tag)
+      : this.#store.pendingPr(identity, req.number);
   }
 }

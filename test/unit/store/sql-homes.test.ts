@@ -15,6 +15,7 @@ const STORE_MODULES = new Set([
   'src/registry/store.ts',
   'src/subscriptions/store.ts',
   'src/catalog/tag-history.ts',
+  'src/notify/store.ts',
 ]);
 
 /**
@@ -29,7 +30,6 @@ const NOT_YET_MOVED = new Set([
   'src/events/rebuilds.ts',
   'src/feedback/service.ts',
   'src/http/health.ts',
-  'src/notify/service.ts',
 ]);
 
 const SQL_CALL = /\.(prepare|transaction|pragma)\s*[<(]|\bdb\.exec\(/;
