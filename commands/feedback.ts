@@ -8,8 +8,7 @@ const USAGE = 'feedback [docs|process] <image>[:tag] [--anyway] <text>';
 
 /**
  * `feedback python:3.13 <text>`, `feedback docs python <text>`, `feedback process <text>`, and
- * the flag forms the Slack modal sends (`feedback python --kind=docs <text>`), plus `--docs`,
- * `--process`, `--anyway`. Only words before the text are read as flags or names; the text
+ * the flag forms `feedback python --kind=docs <text>`, `--docs`, `--process`, `--anyway`. Only words before the text are read as flags or names; the text
  * itself is taken verbatim (newlines and all). Returns an error message instead of throwing.
  */
 export function parseFeedback(argsText: string): FeedbackRequest | { error: string } {
@@ -74,6 +73,10 @@ export const feedback = defineCommand({
     const req = parseFeedback(ctx.argsText);
     if ('error' in req) return rt.of(req.error);
     return service(ctx).propose(ctx.message, req);
+  },
+  // The Slack modal's fields, taken as they are: the text is never read for flags.
+  async runForm(ctx, form) {
+    return service(ctx).propose(ctx.message, { kind: form.kind, image: form.image, text: form.text.trim(), anyway: false });
   },
 });
 

@@ -3,7 +3,7 @@
  * own. The Slack user id becomes UserRef.account, the only identity access checks trust.
  */
 import { z } from 'zod';
-import { channelKey, type ChannelRef, type InboundMessage, type UserRef } from '../../src/core/chat.js';
+import { channelKey, type ChannelRef, type FeedbackFormRequest, type InboundMessage, type UserRef } from '../../src/core/chat.js';
 
 /** What inbound translation needs to know about us and the workspace. */
 export interface SlackSelf {
@@ -196,13 +196,9 @@ export interface FeedbackForm {
   readonly text: string;
 }
 
-/**
- * The command the modal submits. The default kind needs no flag, so the plain documented form
- * `feedback <image> <text>` is what most submissions produce.
- */
-export function feedbackCommandText(form: FeedbackForm): string {
-  const text = form.text.trim();
-  return form.kind === 'image' ? `feedback ${form.image} ${text}` : `feedback ${form.image} --kind=${form.kind} ${text}`;
+/** What the modal submits: the core's typed feedback request, never text to parse again. */
+export function feedbackFormRequest(form: FeedbackForm): FeedbackFormRequest {
+  return { command: 'feedback', kind: form.kind, image: form.image, text: form.text.trim() };
 }
 
 /** A best guess at the image a message talks about: "python:3.12", "docker pull node", "FROM golang". */

@@ -21,7 +21,7 @@ import {
   translateButtonClick,
   translateEvent,
   translateSlashCommand,
-  feedbackCommandText,
+  feedbackFormRequest,
   type SlackSelf,
 } from './inbound.js';
 import { MODAL_CALLBACK_ID, SHORTCUT_CALLBACK_ID, feedbackModal } from './modal.js';
@@ -444,7 +444,8 @@ export class SlackAdapter implements ChatAdapter {
         id: `slack:view:${body.view.id}`,
         channel: { platform: 'slack', id: dm, key: `slack:${dm}`, name: dm },
         author: parsed.user,
-        text: feedbackCommandText(parsed.form),
+        text: 'feedback',
+        request: feedbackFormRequest(parsed.form),
         isDirect: true,
         addressed: true,
         receivedAt: new Date(this.#clock.now()),

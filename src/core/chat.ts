@@ -26,6 +26,20 @@ export interface UserRef {
   readonly account?: string;
 }
 
+/**
+ * A request a platform form submitted already structured (Slack's "send to maintainers" modal):
+ * the core runs the named command with these fields and never re-parses text built from them,
+ * so a field's words cannot turn into options.
+ */
+export interface FeedbackFormRequest {
+  readonly command: 'feedback';
+  readonly kind: 'image' | 'docs' | 'process';
+  readonly image: string;
+  readonly text: string;
+}
+
+export type FormRequest = FeedbackFormRequest;
+
 export interface InboundMessage {
   readonly id: string;
   readonly channel: ChannelRef;
@@ -41,6 +55,8 @@ export interface InboundMessage {
    * is kept by the adapter under it). Opaque to the core: it travels back in ReplyAddress.handle.
    */
   readonly replyHandle?: string;
+  /** A form's structured request; `text` is then the command's name, for matching and logs. */
+  readonly request?: FormRequest;
   /** Platform link to the message, when the platform has one (Slack permalink). */
   readonly permalink?: string;
   /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdapterCapabilities, InboundMessage } from '../core/chat.js';
+import type { AdapterCapabilities, FormRequest, InboundMessage } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { RichText } from '../core/richtext.js';
@@ -44,6 +44,8 @@ export interface CommandSpec<A> {
    */
   readonly identity?: boolean;
   run(ctx: CommandContext, args: A): Promise<Reply>;
+  /** Runs a form's structured request (InboundMessage.request) instead of parsed words. */
+  runForm?(ctx: CommandContext, form: FormRequest): Promise<Reply>;
 }
 
 /** A command with its argument type sealed in, so all commands fit one array. */
@@ -57,6 +59,7 @@ export interface CommandDef {
   readonly cooldownMs: number | undefined;
   readonly identity: boolean;
   invoke(ctx: CommandContext, tokens: readonly string[]): Promise<Reply>;
+  readonly runForm?: (ctx: CommandContext, form: FormRequest) => Promise<Reply>;
 }
 
 export function defineCommand<A>(spec: CommandSpec<A>): CommandDef {
@@ -69,6 +72,7 @@ export function defineCommand<A>(spec: CommandSpec<A>): CommandDef {
     timeoutMs: spec.timeoutMs,
     cooldownMs: spec.cooldownMs,
     identity: spec.identity ?? false,
+    ...(spec.runForm ? { runForm: spec.runForm.bind(spec) } : {}),
     async invoke(ctx, tokens) {
       const parsed = spec.args.safeParse(tokens);
       if (!parsed.success) {

@@ -110,7 +110,7 @@ export class Dispatcher {
     const ctx: CommandContext = { ...baseCtx, argsText: restFrom(input, tokenized, wordCount) };
     try {
       const reply = await this.#withTimeout(
-        () => command.invoke(ctx, tokenized.tokens.slice(wordCount)),
+        () => (msg.request && command.runForm ? command.runForm(ctx, msg.request) : command.invoke(ctx, tokenized.tokens.slice(wordCount))),
         command.timeoutMs ?? this.#o.limits.commandTimeoutMs,
       );
       this.#o.onCommand?.(command.name, 'ok', this.#o.clock.now() - started);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildPermalink,
   commandTextFromMention,
-  feedbackCommandText,
+  feedbackFormRequest,
   guessImage,
   parseFeedbackSubmission,
   slackToPlain,
@@ -92,7 +92,7 @@ describe('slash commands, buttons, shortcut form', () => {
     expect(translateButtonClick({ type: 'block_actions', user: { id: 'U9' }, channel: { id: 'C1' }, actions: [{ action_id: 'other', value: 'x' }] }, 'doi_cmd_', 'h', at).ok).toBe(false);
   });
 
-  it('checks the modal fields and builds the feedback command', () => {
+  it('checks the modal fields and builds the typed feedback request', () => {
     const values = (image: string, kind: string, text: string) => ({
       type: 'view_submission',
       user: { id: 'U1' },
@@ -104,8 +104,8 @@ describe('slash commands, buttons, shortcut form', () => {
     });
     const ok = parseFeedbackSubmission(values(' Python ', 'docs', 'the README is out of date'));
     expect(ok).toMatchObject({ ok: true, form: { image: 'python', kind: 'docs' }, origin: { permalink: 'https://doi.slack.com/archives/C1/p12' } });
-    expect(ok.ok && feedbackCommandText(ok.form)).toBe('feedback python --kind=docs the README is out of date');
-    expect(feedbackCommandText({ image: 'node', kind: 'image', text: ' crashes on arm64 ' })).toBe('feedback node crashes on arm64');
+    expect(ok.ok && feedbackFormRequest(ok.form)).toEqual({ command: 'feedback', kind: 'docs', image: 'python', text: 'the README is out of date' });
+    expect(feedbackFormRequest({ image: 'node', kind: 'image', text: ' crashes on arm64 ' })).toEqual({ command: 'feedback', kind: 'image', image: 'node', text: 'crashes on arm64' });
     const bad = parseFeedbackSubmission(values('not an image!', 'weird', 'short'));
     expect(bad).toEqual({ ok: false, errors: { image_block: expect.any(String), kind_block: expect.any(String), text_block: expect.any(String) } });
   });
