@@ -10,22 +10,14 @@ import { systemClock, type Clock } from '../../src/core/clock.js';
 import { runDetached } from '../../src/core/detached.js';
 import { ConfigError, UpstreamError, errorMessage } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
-import { COMMAND_ACTION_PREFIX, renderMessage, type SlackMessage } from './blocks.js';
-import { MountedHttpReceiver } from './http-receiver.js';
-import {
-  buildPermalink,
-  guessImage,
-  parseFeedbackSubmission,
-  parseMessageShortcut,
-  slackToPlain,
-  translateButtonClick,
-  translateEvent,
-  translateSlashCommand,
-  feedbackFormRequest,
-  type SlackSelf,
-} from './inbound.js';
-import { MODAL_CALLBACK_ID, SHORTCUT_CALLBACK_ID, feedbackModal } from './modal.js';
+import { renderMessage } from './blocks.js';
 import { SLACK_CAPABILITIES } from './capabilities.js';
+import { AUTH_ERRORS, checkTokens, describeError, platformErrorCode, rateLimitWaitMs, toUpstreamError } from './errors.js';
+import { MountedHttpReceiver } from './http-receiver.js';
+import type { SlackSelf } from './inbound.js';
+import { registerListeners } from './listeners.js';
+import { ResponseUrls } from './response-url.js';
+import { boltLogger, RecentKeys, withTrailingSlash } from './sdk-support.js';
 import { ChannelPacer } from './pacer.js';
 
 /** The Slack settings the adapter needs (the `slack` section of the config). */
@@ -61,21 +53,6 @@ export interface SlackAdapterOptions {
 
 export type SlackMode = 'socket' | 'http';
 
-/** Slack errors that no retry can fix: a bad, revoked or wrong-type token. */
-const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'user_removed_from_team', 'team_disabled', 'missing_scope']);
-const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
-
-/** Slack accepts a response_url for 30 minutes. */
-const RESPONSE_URL_TTL_MS = 30 * 60_000;
-const RESPONSE_URL_MAX_USES = 5;
-
-interface ResponseTarget {
-  readonly url: string;
-  readonly responseType: 'ephemeral' | 'in_channel';
-  readonly expiresAt: number;
-  uses: number;
-}
-
 export class SlackAdapter implements ChatAdapter {
   readonly platform: Platform = 'slack';
   readonly capabilities: AdapterCapabilities = SLACK_CAPABILITIES;
@@ -91,7 +68,7 @@ export class SlackAdapter implements ChatAdapter {
   readonly #httpReceiver: MountedHttpReceiver | undefined;
   readonly #boltLogger: BoltLogger;
   readonly #seen = new RecentKeys(10_000);
-  readonly #responseTargets = new Map<string, ResponseTarget>();
+  readonly #responses: ResponseUrls;
   readonly #problems = new Map<string, string>();
   readonly #stopController = new AbortController();
   #app: App | undefined;
@@ -105,7 +82,6 @@ export class SlackAdapter implements ChatAdapter {
   #since: Date | undefined;
   #connecting = false;
   #fatal = false;
-  #handleSeq = 0;
 
   constructor(opts: SlackAdapterOptions) {
     this.#config = opts.config;
@@ -116,6 +92,7 @@ export class SlackAdapter implements ChatAdapter {
     this.#reconnectBaseMs = opts.reconnectBaseMs ?? 1000;
     this.#pingTimeoutMs = opts.socketPingTimeoutMs ?? 5000;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? 15_000;
+    this.#responses = new ResponseUrls(this.#clock, this.#requestTimeoutMs);
     this.#boltLogger = boltLogger(this.#log);
     checkTokens(opts.config, opts.http !== undefined);
     this.mode = opts.config.appToken ? 'socket' : 'http';
@@ -172,7 +149,13 @@ export class SlackAdapter implements ChatAdapter {
     app.error(async (err) => {
       this.#log.error({ err }, 'slack listener failed');
     });
-    this.#register(app);
+    registerListeners(app, {
+      log: this.#log,
+      clock: this.#clock,
+      responses: this.#responses,
+      self: () => this.#self,
+      deliver: (msg, keys) => this.#deliver(msg, keys),
+    });
     this.#app = app;
     if (this.mode === 'http') {
       this.#setConnected(true);
@@ -193,8 +176,8 @@ export class SlackAdapter implements ChatAdapter {
 
     // A reply to a slash command or button goes to its response_url (kept under the handle).
     if (msg.replyTo?.handle !== undefined) {
-      const target = this.#responseTarget(msg.replyTo.handle);
-      return this.#pacer.run(channel, () => this.#postToResponseUrl(target, rendered));
+      const target = this.#responses.take(msg.replyTo.handle);
+      return this.#pacer.run(channel, () => this.#responses.post(target, rendered));
     }
     return this.#pacer.run(channel, () =>
       this.#withRateLimitWaits(async () => {
@@ -354,107 +337,6 @@ export class SlackAdapter implements ChatAdapter {
 
   // ---- inbound ----
 
-  #register(app: App): void {
-    // A Bolt-typed event body: translateEvent validates it.
-    const onEvent = async ({ event, body }: { event: unknown; body: Record<string, unknown> }) => {
-      const self = this.#self!;
-      const result = translateEvent(event, self, new Date(this.#clock.now()));
-      if (!result.ok) {
-        this.#log.debug({ reason: result.reason }, 'slack event ignored');
-        return;
-      }
-      const m = result.message;
-      this.#deliver(m, [typeof body.event_id === 'string' ? `event:${body.event_id}` : undefined, `msg:${m.channel.id}:${m.id}`]);
-    };
-    app.event('app_mention', onEvent);
-    app.event('message', onEvent);
-
-    // Any slash command routed to this app: a workspace may name it /doi or something else.
-    app.command(/.*/, async ({ ack, body }) => {
-      await ack();
-      const handle = this.#newResponseHandle();
-      const result = translateSlashCommand(body, handle, new Date(this.#clock.now()));
-      if (!result.ok) {
-        this.#log.warn({ reason: result.reason }, 'slash command ignored');
-        return;
-      }
-      this.#rememberResponseTarget(handle, result.value.responseUrl, result.value.responseType);
-      this.#deliver(result.value.message, [`cmd:${body.trigger_id}`]);
-    });
-
-    app.action(new RegExp(`^${COMMAND_ACTION_PREFIX}`), async ({ ack, body }) => {
-      await ack();
-      const responseUrl = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
-      const handle = responseUrl ? this.#newResponseHandle() : undefined;
-      const result = translateButtonClick(body, COMMAND_ACTION_PREFIX, handle, new Date(this.#clock.now()));
-      if (!result.ok) {
-        this.#log.warn({ reason: result.reason }, 'button click ignored');
-        return;
-      }
-      if (handle && responseUrl) this.#rememberResponseTarget(handle, responseUrl, 'ephemeral');
-      this.#deliver(result.message, ['trigger_id' in body ? `action:${String(body.trigger_id)}` : undefined]);
-    });
-
-    // app.client, not the listener's client: that one adds team_id, which single-workspace
-    // installs do not send (and the spec does not list).
-    const client = app.client;
-    app.shortcut(SHORTCUT_CALLBACK_ID, async ({ ack, body }) => {
-      await ack();
-      const shortcut = parseMessageShortcut(body);
-      if (!shortcut) {
-        this.#log.warn('malformed message shortcut ignored');
-        return;
-      }
-      const { channel, message } = shortcut;
-      let permalink = buildPermalink(this.#self?.teamUrl, channel.id, message.ts, message.thread_ts);
-      try {
-        const res = await client.chat.getPermalink({ channel: channel.id, message_ts: message.ts });
-        if (res.permalink) permalink = res.permalink;
-      } catch (err) {
-        this.#log.info({ err: describeError(err) }, 'chat.getPermalink failed; using the built link');
-      }
-      const text = slackToPlain(message.text);
-      await client.views.open({
-        trigger_id: shortcut.trigger_id,
-        view: feedbackModal({
-          image: guessImage(message.text),
-          kind: 'image',
-          text,
-          origin: { channel: channel.id, ts: message.ts, ...(permalink ? { permalink } : {}) },
-        }) as unknown as webApi.ViewsOpenArguments['view'],
-      });
-    });
-
-    app.view(MODAL_CALLBACK_ID, async ({ ack, body }) => {
-      const parsed = parseFeedbackSubmission(body);
-      if (!parsed.ok) {
-        if ('errors' in parsed) await ack({ response_action: 'errors', errors: parsed.errors });
-        else {
-          await ack();
-          this.#log.warn({ reason: parsed.reason }, 'modal submission ignored');
-        }
-        return;
-      }
-      await ack();
-      // The answer (where the report goes, confirm or cancel) is a conversation: a DM.
-      const im = await client.conversations.open({ users: parsed.user.id });
-      const dm = im.channel?.id;
-      if (!dm) throw new Error('conversations.open returned no channel');
-      const msg: InboundMessage = {
-        id: `slack:view:${body.view.id}`,
-        channel: { platform: 'slack', id: dm, key: `slack:${dm}`, name: dm },
-        author: parsed.user,
-        text: 'feedback',
-        request: feedbackFormRequest(parsed.form),
-        isDirect: true,
-        addressed: true,
-        receivedAt: new Date(this.#clock.now()),
-        ...(parsed.origin?.permalink ? { permalink: parsed.origin.permalink } : {}),
-      };
-      this.#deliver(msg, [`view:${body.view.id}`]);
-    });
-  }
-
   /** Hands a message to the bot once, even when Slack delivers it again (retries, redelivery). */
   #deliver(msg: InboundMessage, keys: ReadonlyArray<string | undefined>): void {
     const present = keys.filter((k): k is string => k !== undefined);
@@ -470,50 +352,6 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   // ---- outbound ----
-
-  #newResponseHandle(): string {
-    return `response-${++this.#handleSeq}`;
-  }
-
-  #rememberResponseTarget(handle: string, url: string, responseType: ResponseTarget['responseType']): void {
-    const now = this.#clock.now();
-    for (const [k, t] of this.#responseTargets) if (t.expiresAt <= now) this.#responseTargets.delete(k);
-    this.#responseTargets.set(handle, { url, responseType, expiresAt: now + RESPONSE_URL_TTL_MS, uses: 0 });
-  }
-
-  #responseTarget(handle: string): ResponseTarget {
-    const target = this.#responseTargets.get(handle);
-    if (!target || target.expiresAt <= this.#clock.now() || target.uses >= RESPONSE_URL_MAX_USES) {
-      this.#responseTargets.delete(handle);
-      // An ephemeral answer must not fall back to a public post: drop it with a reason.
-      throw new UpstreamError('slack.response-url-expired', 'the slash command can no longer be answered (response_url expired)', { retryable: false });
-    }
-    return target;
-  }
-
-  async #postToResponseUrl(target: ResponseTarget, rendered: SlackMessage): Promise<SendResult> {
-    if (!/^https?:\/\//.test(target.url)) throw new UpstreamError('slack.response-url', 'response_url is not http(s)', { retryable: false });
-    target.uses++;
-    let res: Response;
-    try {
-      res = await fetch(target.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: target.responseType, replace_original: false, text: rendered.text, blocks: rendered.blocks }),
-        signal: AbortSignal.timeout(this.#requestTimeoutMs),
-      });
-    } catch (err) {
-      throw new UpstreamError('slack.response-url', `response_url POST failed: ${describeError(err)}`, { retryable: true, cause: err });
-    }
-    await res.text().catch(() => '');
-    if (!res.ok) {
-      throw new UpstreamError('slack.response-url', `response_url answered HTTP ${res.status}`, {
-        retryable: res.status >= 500 || res.status === 429,
-        status: res.status,
-      });
-    }
-    return {};
-  }
 
   /** A 429 delays the message (and every other send: limits are per workspace), never drops it. */
   async #withRateLimitWaits<T>(call: () => Promise<T>): Promise<T> {
@@ -541,100 +379,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   #toUpstreamError(err: unknown): UpstreamError {
-    const code = platformErrorCode(err);
-    if (code) {
-      if (AUTH_ERRORS.has(code)) this.#markFatal(`Slack rejected SLACK_BOT_TOKEN while sending (${code}); not retrying`);
-      return new UpstreamError(`slack.${code}`, `Slack refused the message: ${code}`, { retryable: TRANSIENT_ERRORS.has(code), cause: err });
-    }
-    if (err instanceof Error && 'code' in err && err.code === webApi.ErrorCode.HTTPError && 'statusCode' in err) {
-      const status = Number(err.statusCode);
-      return new UpstreamError('slack.http', `Slack answered HTTP ${status}`, { retryable: status >= 500, status, cause: err });
-    }
-    return new UpstreamError('slack.request', `Slack request failed: ${describeError(err)}`, { retryable: true, cause: err });
+    return toUpstreamError(err, (code) => this.#markFatal(`Slack rejected SLACK_BOT_TOKEN while sending (${code}); not retrying`));
   }
 }
 
-/** Swapped or malformed tokens are the most common setup mistake: say exactly what is wrong. */
-function checkTokens(config: SlackAdapterConfig, hasHttp: boolean): void {
-  const problems: string[] = [];
-  if (config.botToken.startsWith('xapp-')) {
-    problems.push('SLACK_BOT_TOKEN is an app-level token (xapp-): the bot token starts with xoxb- (did you swap SLACK_BOT_TOKEN and SLACK_APP_TOKEN?)');
-  } else if (!config.botToken.startsWith('xoxb-')) {
-    problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions > Bot User OAuth Token)');
-  }
-  if (config.appToken !== undefined) {
-    if (config.appToken.startsWith('xoxb-')) {
-      problems.push('SLACK_APP_TOKEN is a bot token (xoxb-): the app-level token starts with xapp- (did you swap SLACK_BOT_TOKEN and SLACK_APP_TOKEN?)');
-    } else if (!config.appToken.startsWith('xapp-')) {
-      problems.push('SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)');
-    }
-  } else if (!config.signingSecret || !hasHttp) {
-    problems.push('Slack needs SLACK_APP_TOKEN (Socket Mode), or SLACK_SIGNING_SECRET and DOIBOT_HTTP_PORT (HTTP events)');
-  }
-  if (problems.length) throw new ConfigError(problems);
-}
-
-function platformErrorCode(err: unknown): string | undefined {
-  if (err instanceof Error && 'code' in err && err.code === webApi.ErrorCode.PlatformError && 'data' in err) {
-    const data = err.data as { error?: unknown };
-    return typeof data.error === 'string' ? data.error : undefined;
-  }
-  return undefined;
-}
-
-function rateLimitWaitMs(err: unknown): number | undefined {
-  if (err instanceof Error && 'code' in err && err.code === webApi.ErrorCode.RateLimitedError && 'retryAfter' in err) {
-    const seconds = Number(err.retryAfter);
-    return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 300) * 1000 : 1000;
-  }
-  return platformErrorCode(err) === 'ratelimited' ? 1000 : undefined;
-}
-
-function describeError(err: unknown): string {
-  const code = platformErrorCode(err);
-  return code ?? errorMessage(err);
-}
-
-function withTrailingSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
-}
-
-/**
- * Bolt and the SDKs log through this. Their debug output includes whole payloads and request
- * bodies, so debug is dropped even when our own level is debug.
- */
-function boltLogger(log: Logger): BoltLogger {
-  const child = log.child({ component: 'slack-sdk' });
-  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : errorMessage(m))).join(' ');
-  let level = LogLevel.INFO;
-  return {
-    debug: () => undefined,
-    info: (...msg) => child.info(text(msg)),
-    warn: (...msg) => child.warn(text(msg)),
-    error: (...msg) => child.error(text(msg)),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
-}
-
-/** A bounded set of recently seen keys (insertion order = age). */
-class RecentKeys {
-  readonly #keys = new Set<string>();
-  readonly #max: number;
-  constructor(max: number) {
-    this.#max = max;
-  }
-  has(key: string): boolean {
-    return this.#keys.has(key);
-  }
-  add(key: string): void {
-    this.#keys.add(key);
-    if (this.#keys.size > this.#max) {
-      const oldest = this.#keys.values().next().value;
-      if (oldest !== undefined) this.#keys.delete(oldest);
-    }
-  }
-}

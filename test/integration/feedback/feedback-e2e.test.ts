@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitChannelReply } from '../../../adapters/irc/overflow.js';
 import { renderRichText } from '../../../adapters/irc/render.js';
+import type { InboundMessage } from '../../../src/core/chat.js';
 import { toPlainText } from '../../../src/core/richtext.js';
 import { projectRoot } from '../../../src/paths.js';
 import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js';
@@ -191,32 +192,25 @@ describe('feedback through the app (GitHub configured)', () => {
 
   it('takes the Slack modal\'s fields as typed: words in the text are never read as options', async () => {
     f.clock.advance(11_000);
-    const reply = await f.app.dispatcher.handle({
-      id: 'slack:view:V2',
+    const hank = (id: string, text: string, extra: Partial<InboundMessage> = {}): InboundMessage => ({
+      id,
       channel: { platform: 'slack', id: 'D0124', key: 'slack:D0124', name: 'D0124' },
       author: { platform: 'slack', id: 'U0HANK', name: 'hank', account: 'U0HANK' },
-      text: 'feedback',
-      request: { command: 'feedback', kind: 'docs', image: 'nginx', text: '--kind=process --anyway the example uses a removed option' },
+      text,
       isDirect: true,
       addressed: true,
       receivedAt: new Date(),
+      ...extra,
     });
+    const request = { command: 'feedback', kind: 'docs', image: 'nginx', text: '--kind=process --anyway the example uses a removed option' } as const;
+    const reply = await f.app.dispatcher.handle(hank('slack:view:V2', 'feedback', { request }));
     const shown = reply ? toPlainText(reply) : '';
     expect(shown).toContain('About nginx (the documentation): this goes to docker-library/docs');
-    expect(shown).toMatch(/confirm [a-z0-9]{6}/);
-    const code = codeIn(shown);
-    const done = await f.app.dispatcher.handle({
-      id: 'slack:action:2',
-      channel: { platform: 'slack', id: 'D0124', key: 'slack:D0124', name: 'D0124' },
-      author: { platform: 'slack', id: 'U0HANK', name: 'hank', account: 'U0HANK' },
-      text: `confirm ${code}`,
-      isDirect: true,
-      addressed: true,
-      receivedAt: new Date(),
-    });
+    const done = await f.app.dispatcher.handle(hank('slack:action:2', `confirm ${codeIn(shown)}`));
     expect(JSON.stringify(done)).toContain('Filed as docker-library/docs#');
     expect(gh.world.issues('docker-library/docs').at(-1)!.body).toContain('--kind=process --anyway the example uses a removed option');
   });
+
 
   it('neutralises mentions, references, HTML, entities, fences and invisible characters', async () => {
     f.clock.advance(2 * 3_600_000);
