@@ -494,14 +494,13 @@ export class FeedbackService implements FeedbackApi {
   #finish(report: Report, attemptId: string, issue: { number: number; url: string }, found: boolean, live?: { replyPending: boolean }): Outcome {
     const now = this.#o.clock.now();
     let notified = false;
-    this.#store.db.transaction(() => {
-      if (!this.#store.markFiled(report.id, attemptId, issue, now)) return;
+    this.#store.settleWith({ filed: issue, now }, report.id, attemptId, () => {
       if (live?.replyPending) return;
       if (this.#o.notify) {
         this.#o.notify(report, rt.of(rt.line(`Your report ${report.code} is filed as ${report.repo}#${issue.number}: `, rt.link(issue.url), '. Thank you!')), 'filed');
         notified = true;
       }
-    })();
+    });
     if (notified) this.#o.afterNotify?.();
     this.lastError = undefined;
     this.#o.onOutcome?.('filed');
@@ -518,8 +517,7 @@ export class FeedbackService implements FeedbackApi {
       now - (report.confirmedAt ?? report.createdAt) > this.#t.giveUpAfterMs;
     if (permanent) {
       let notified = false;
-      this.#store.db.transaction(() => {
-        if (!this.#store.markFailed(report.id, attemptId, errorMessage(err))) return;
+      this.#store.settleWith({ failed: errorMessage(err) }, report.id, attemptId, () => {
         if (live?.replyPending || !this.#o.notify) return;
         this.#o.notify(
           report,
@@ -527,7 +525,7 @@ export class FeedbackService implements FeedbackApi {
           'failed',
         );
         notified = true;
-      })();
+      });
       if (notified) this.#o.afterNotify?.();
       log.error({ err }, 'feedback filing failed for good');
       this.#o.onOutcome?.('failed');

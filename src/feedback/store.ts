@@ -199,6 +199,19 @@ export class FeedbackStore {
     this.db.prepare("UPDATE feedback_reports SET create_sent = 1 WHERE id = ? AND attempt_id = ? AND state = 'filing'").run(id, attemptId);
   }
 
+  /**
+   * Marks a filing attempt filed (or failed for good) and runs `alongside` (queueing the
+   * reporter's notice) in the same transaction, so both commit or neither; false, and nothing
+   * run, when the attempt no longer holds the report.
+   */
+  settleWith(outcome: { filed: { number: number; url: string }; now: number } | { failed: string }, id: string, attemptId: string, alongside: () => void): boolean {
+    return this.db.transaction(() => {
+      const settled = 'filed' in outcome ? this.markFiled(id, attemptId, outcome.filed, outcome.now) : this.markFailed(id, attemptId, outcome.failed);
+      if (settled) alongside();
+      return settled;
+    })();
+  }
+
   markFiled(id: string, attemptId: string, issue: { number: number; url: string }, now: number): boolean {
     return (
       this.db

@@ -28,7 +28,6 @@ const NOT_YET_MOVED = new Set([
   'src/events/github-poller.ts',
   'src/events/pipeline.ts',
   'src/events/rebuilds.ts',
-  'src/feedback/service.ts',
   'src/http/health.ts',
 ]);
 
