@@ -19,7 +19,7 @@ import {
   pollResponseWire,
   toSnapshot,
   type PollResponse,
-} from './github-prs.js';
+} from '../github/pr-poll.js';
 import { diffLibraryFile } from './library-diff.js';
 import type { EventPipeline, TickResult } from './pipeline.js';
 import type { NewPublishRun, PublishTracker } from './publish.js';

@@ -21,7 +21,7 @@ import { normaliseImageName } from '../catalog/catalog.js';
 import type { GitHubClient } from '../github/client.js';
 import type { HubLookup } from '../hub/types.js';
 import type { FeedbackAnswers } from './answers.js';
-import { createIssue, findByMarker, lookupTarget, type TargetInfo } from './github.js';
+import { createIssue, findByMarker, lookupTarget, type TargetInfo } from '../github/issues.js';
 import { capChars, cleanText } from './neutralise.js';
 import { TEXT_MAX, buildBody, buildTitle, firstLine, newIssueLink, prefilledIssueUrl, type FeedbackKind, type ReportContext, type ReportOrigin } from './report.js';
 import { FeedbackStore, type Report } from './store.js';

@@ -5,8 +5,8 @@
  * and only ever reach chat as RichText text parts, which the adapters escape.
  */
 import type { ChecksState } from '../core/events.js';
-import { toSnapshot } from '../events/github-prs.js';
-import type { ProposalNodeWire } from './queries.js';
+import { toSnapshot } from '../github/pr-poll.js';
+import type { ProposalNodeWire } from '../github/proposal-queries.js';
 
 export const NEW_IMAGE_LABEL = 'new-image';
 

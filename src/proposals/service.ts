@@ -8,7 +8,7 @@ import { UpstreamError, UserError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { splitRepo } from '../github/client.js';
 import type { PrGraphQL } from '../prs/service.js';
-import { LABELED_FIRST, PROPOSALS_QUERY, RECENT_FIRST, proposalsResponseWire } from './queries.js';
+import { LABELED_FIRST, PROPOSALS_QUERY, RECENT_FIRST, proposalsResponseWire } from '../github/proposal-queries.js';
 import { NEW_IMAGE_LABEL, isProposal, toProposal, type Proposal } from './pure.js';
 
 export interface ProposalListing {

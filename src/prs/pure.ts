@@ -3,8 +3,8 @@
  * medians, and request parsing for the free-form handlers. No I/O.
  */
 import type { PrSnapshot } from '../core/events.js';
-import { toSnapshot } from '../events/github-prs.js';
-import type { PrDetailWire } from './queries.js';
+import { toSnapshot } from '../github/pr-poll.js';
+import type { PrDetailWire } from '../github/pr-queries.js';
 import type { PrDetail, PrReviewInfo } from './types.js';
 
 /** Version text users and manifests use: 3.14.1, 24.1, 1.27.0-alpine is not one (tags are). */

@@ -28,7 +28,7 @@ import {
   openPrsResponseWire,
   prResponseWire,
   searchPrsResponseWire,
-} from './queries.js';
+} from '../github/pr-queries.js';
 import { detailFromSnapshot, detailFromWire, median, namesVersion } from './pure.js';
 import { newerInLine } from '../catalog/versions.js';
 import type { HubArchInfo, PrDetail, PrListing, QueueInfo, StepEstimate, WhenAnswer } from './types.js';

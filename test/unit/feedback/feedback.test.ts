@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFeedback } from '../../../commands/feedback.js';
 import { KnowledgeBase } from '../../../src/knowledge/base.js';
-import { searchTerms } from '../../../src/feedback/github.js';
+import { searchTerms } from '../../../src/github/issues.js';
 import { GITHUB_BODY_LIMIT, cleanText, codeSpan, neutraliseInline, neutraliseTitle, quoteBlock } from '../../../src/feedback/neutralise.js';
 import { PREFILL_URL_MAX, buildBody, buildTitle, newIssueLink, prefilledIssueUrl } from '../../../src/feedback/report.js';
 import { renderRichText } from '../../../adapters/irc/render.js';

@@ -3,7 +3,7 @@
  * whether it takes issues) plus a duplicate search; the marker search used before re-filing;
  * and createIssue. Every query selects rateLimit (the shared client insists).
  */
-import type { GitHubClient } from '../github/client.js';
+import type { GitHubClient } from './client.js';
 
 export interface SimilarIssue {
   readonly number: number;

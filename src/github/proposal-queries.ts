@@ -5,7 +5,7 @@
  * travels in variables.
  */
 import { z } from 'zod';
-import { PR_POLL_FIELDS, prNodeWire } from '../events/github-prs.js';
+import { PR_POLL_FIELDS, prNodeWire } from './pr-poll.js';
 
 /** Labelled proposals read per query: the list is capped in chat anyway, the count is exact. */
 export const LABELED_FIRST = 30;

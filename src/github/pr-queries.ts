@@ -4,7 +4,7 @@
  * can keep the budget. User input only ever travels in variables, never in document text.
  */
 import { z } from 'zod';
-import { PR_POLL_FIELDS, prNodeWire } from '../events/github-prs.js';
+import { PR_POLL_FIELDS, prNodeWire } from './pr-poll.js';
 
 /** The PR fields the event poller reads, plus what `pr <n>` shows on top. */
 const PR_FIELDS = /* GraphQL */ `
