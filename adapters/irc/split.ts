@@ -29,11 +29,15 @@ function codePointUnits(text: string): string[] {
 const URL_PATTERN = /https?:\/\/(?:(?!https?:\/\/)[^\s<>])+/giu;
 const TRAILING_PUNCTUATION = /[.,:;!?)\]}'"]+$/u;
 
-/** [start, end) code-point ranges of the URLs in `text` that fit in `maxBytes` (only those can stay whole). */
+/**
+ * [start, end) code-point ranges of the URLs in `text` that fit in `maxBytes` (only those can stay
+ * whole). Trailing punctuation stays with its URL when both fit: it may be part of the address
+ * ("?q=a??"), and a line starting with a lone "?" helps nobody.
+ */
 function wholeUrlSpans(text: string, maxBytes: number): Array<readonly [number, number]> {
   const spans: Array<readonly [number, number]> = [];
   for (const m of text.matchAll(URL_PATTERN)) {
-    const url = m[0].replace(TRAILING_PUNCTUATION, '');
+    const url = utf8Length(m[0]) <= maxBytes ? m[0] : m[0].replace(TRAILING_PUNCTUATION, '');
     if (utf8Length(url) > maxBytes) continue;
     const start = Array.from(text.slice(0, m.index)).length;
     spans.push([start, start + Array.from(url).length]);

@@ -34,26 +34,37 @@ const partsArb: fc.Arbitrary<Inline[]> = fc
   .tuple(wordArb, fc.option(fc.tuple(urlArb, fc.option(fc.string({ maxLength: 40 }), { nil: undefined })), { nil: undefined }))
   .map(([word, link]) => (link ? [rt.text(word), rt.link(link[0], link[1])] : [rt.text(word)]));
 
+const everyLinkWhole = fc.property(
+  fc.array(fc.array(partsArb, { minLength: 1, maxLength: 8 }).map((parts) => parts.flat()), { minLength: 1, maxLength: 4 }),
+  fc.constantFrom('#docker-library', '#c', 'somebody', `#${'x'.repeat(49)}`),
+  (lines, target) => {
+    const budget = maxTextBytes('doibot', target);
+    const sent = toIrcLines({ lines }, budget);
+    for (const line of sent) expect(bytes(line)).toBeLessThanOrEqual(budget);
+    for (const part of lines.flat()) {
+      if (part.kind !== 'link') continue;
+      const shown = expectedForm(part.url, budget);
+      expect(sent.some((l) => l.includes(shown)), `${shown} whole in one of ${JSON.stringify(sent)}`).toBe(true);
+      if (bytes(part.url) > budget) expect(sent.join('')).not.toContain(part.url);
+    }
+  },
+);
+
 describe('links on IRC', () => {
   it('property: every link that fits a line appears whole in one line; a longer one is shortened, never cut', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.array(partsArb, { minLength: 1, maxLength: 8 }).map((parts) => parts.flat()), { minLength: 1, maxLength: 4 }),
-        fc.constantFrom('#docker-library', '#c', 'somebody', `#${'x'.repeat(49)}`),
-        (lines, target) => {
-          const budget = maxTextBytes('doibot', target);
-          const sent = toIrcLines({ lines }, budget);
-          for (const line of sent) expect(bytes(line)).toBeLessThanOrEqual(budget);
-          for (const part of lines.flat()) {
-            if (part.kind !== 'link') continue;
-            const shown = expectedForm(part.url, budget);
-            expect(sent.some((l) => l.includes(shown)), `${shown} whole in one of ${JSON.stringify(sent)}`).toBe(true);
-            if (bytes(part.url) > budget) expect(sent.join('')).not.toContain(part.url);
-          }
-        },
-      ),
-      { numRuns: 150, endOnFailure: true },
-    );
+    fc.assert(everyLinkWhole, { numRuns: 150, endOnFailure: true });
+  });
+
+  it('regression (seed -146807533): a long URL ending in "??" is not wrapped before its last "?"', () => {
+    fc.assert(everyLinkWhole, { numRuns: 150, endOnFailure: true, seed: -146807533 });
+  });
+
+  it('keeps trailing punctuation that belongs to a URL on the URL\'s line', () => {
+    const url = `https://vqqr.com/ea9?${'q'.repeat(60)}??`;
+    const text = `${'w'.repeat(20)}: ${url}`;
+    const pieces = splitUtf8(text, Buffer.byteLength(text) - 1);
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.some((p) => p.includes(url))).toBe(true);
   });
 
   it('breaks a line before a URL rather than inside it', () => {
