@@ -1,6 +1,6 @@
 /**
  * What the catalog commands (image, tags, tag, arches, search) and the catalog free-form
- * handler share: finding the image and tag the user meant, asking Docker Hub with a bounded
+ * handler share: finding the image the user meant (the tag: catalog-tag.ts), asking Docker Hub with a bounded
  * wait, and the wording of answers.
  */
 import { ARCHITECTURES, bashbrewArchOf, type BashbrewArch } from '../src/catalog/arch.js';
@@ -9,8 +9,6 @@ import { formatAge } from '../src/core/clock.js';
 import { UpstreamError, UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/dispatch/command.js';
 import type { HubImage, HubTag } from '../src/hub/types.js';
-import { noTagsReason } from './catalog-fit.js';
-import { goneTagText } from './catalog-gone.js';
 
 /**
  * The longest Docker Hub wait a chat answer accepts (about the time a reader notices a pause);
@@ -76,25 +74,6 @@ export async function hubTag(ctx: CommandContext, image: string, tag: string): P
   } finally {
     stop.abort();
   }
-}
-
-/**
- * The Tag (or SharedTag) the user asked for; no tag means `latest`, as docker does. A tag not in
- * the manifest becomes a UserError that explains it (catalog-gone.ts).
- */
-export async function requireTag(ctx: CommandContext, catalog: Catalog, image: ImageInfo, tagText: string | undefined, usage: string): Promise<TagInfo> {
-  if (!image.entries.length) {
-    throw new UserError('catalog.no-tags', `${image.name} has no tags: ${noTagsReason(image)}.${image.deprecation !== undefined ? ` It is deprecated (see "image ${image.name}").` : ''}`);
-  }
-  if (tagText === undefined || tagText === '') {
-    const latest = catalog.tag(image.name, 'latest');
-    if (latest) return latest;
-    throw new UserError('catalog.no-tag', `${image.name} has no "latest" tag: which tag? Usage: ${usage} (for example ${image.name}:${image.tags[0] ?? '?'}).`);
-  }
-  const info = catalog.tag(image.name, tagText);
-  if (info) return info;
-  const gone = await goneTagText(ctx, catalog, image, tagText);
-  throw new UserError(gone.code, gone.text);
 }
 
 export function pushedAt(tag: HubTag): number | undefined {

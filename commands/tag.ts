@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/dispatch/command.js';
 import { archesReply, tagReply } from './catalog-answers.js';
-import { catalogOf, hubTag, refFromWords, requireImage, requireTag } from './catalog-common.js';
+import { catalogOf, hubTag, refFromWords, requireImage } from './catalog-common.js';
+import { requireTag } from './catalog-tag.js';
 import { digestReply, splitDigestRef } from './catalog-digest.js';
 
 const refArgs = z.array(z.string().min(1)).min(1).max(2);

@@ -6,7 +6,8 @@ import { defineCommand } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
 import { dctBrief, loadDctFacts, type DctFacts } from '../src/knowledge/dct.js';
 import type { TrustReport } from '../src/registry/types.js';
-import { catalogOf, refFromWords, requireImage, requireTag } from './catalog-common.js';
+import { catalogOf, refFromWords, requireImage } from './catalog-common.js';
+import { requireTag } from './catalog-tag.js';
 
 const USAGE = 'trust <image>[:tag]';
 
