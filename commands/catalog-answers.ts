@@ -136,7 +136,8 @@ export function archesReply(ctx: CommandContext, catalog: Catalog, info: TagInfo
   } else if (hub.kind === 'absent') {
     first = [rt.bold(ref), rt.text(' is not on Docker Hub yet: nothing is published for it.')];
   } else {
-    const head: Inline[] = [rt.bold('Published'), rt.text(': ')];
+    const count = r.pending.length ? `${r.published.length} of ${info.architectures.length}` : `all ${r.published.length}`;
+    const head: Inline[] = [rt.bold(ref), rt.text(` is published for ${count} architectures: `)];
     first = [...head, rt.text(fitList(r.published.map((p) => `${p.arch} (${hubImageText(ctx, p.image)})`), LINE_BYTES - lineBytes(head)))];
   }
   return { lines: [first, withNotes([], [...rest, ...notes])].filter((l) => l.length) };

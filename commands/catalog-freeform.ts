@@ -6,6 +6,7 @@ import { archesReply } from './catalog-answers.js';
 import { catalogOf, hubTag, requireImage } from './catalog-common.js';
 import { requireTag } from './catalog-tag.js';
 import { image as imageCommand } from './image.js';
+import { lastPublishedReply } from './last-published.js';
 import { latestVersionReply } from './latest-version.js';
 import { tag as tagCommand } from './tag.js';
 import { tags as tagsCommand } from './tags.js';
@@ -46,10 +47,11 @@ export const catalogQuestions: FreeformHandler = {
   },
 };
 
-/** Last publish is on the `tag` answer's Hub line; without a tag, of latest (or the first tag). */
+/** Of the tag asked about; without a tag, of latest (or the first tag). */
 async function lastPublished(ctx: CommandContext, catalog: Catalog, imageName: string, tag: string | undefined): Promise<Reply> {
   const image = requireImage(catalog, imageName);
-  return tagCommand.invoke(ctx, [`${image.name}:${tag ?? defaultTag(catalog, image.name, image.tags)}`]);
+  const info = await requireTag(ctx, catalog, image, tag ?? defaultTag(catalog, image.name, image.tags), 'tag <name>:<tag>');
+  return lastPublishedReply(ctx, catalog, image, info, await hubTag(ctx, info.image, info.tag));
 }
 
 async function arches(ctx: CommandContext, catalog: Catalog, imageName: string, tag: string | undefined, focus: BashbrewArch | undefined): Promise<Reply> {

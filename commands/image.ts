@@ -17,7 +17,9 @@ export const image = defineCommand({
     const route = catalog.routeFor(info.name);
     const problem = manifestProblem(info);
     const description = info.description ? `: ${info.description}${/[.!?]$/.test(info.description) ? '' : '.'}` : '.';
-    const first: Inline[] = [rt.bold(info.name), rt.text(description)];
+    // A deprecated image's key fact is that it is deprecated, and what to use instead.
+    const deprecated = info.deprecation === undefined ? '' : info.deprecationAlternatives.length ? ` (deprecated; use ${fitList(info.deprecationAlternatives, 90)})` : ' (deprecated)';
+    const first: Inline[] = [rt.bold(info.name), rt.text(`${deprecated}${description}`)];
     if (info.entries.length) {
       first.push(
         rt.text(

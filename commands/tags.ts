@@ -3,14 +3,16 @@ import { UserError } from '../src/core/errors.js';
 import { globLimitProblem } from '../src/core/glob.js';
 import { rt } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
+import { TAG_FILTERS, type TagFilter } from '../src/understand/types.js';
 import { catalogOf, echo, requireImage } from './catalog-common.js';
 import { LINE_BYTES, bytes, fitList, hubTagsUrl, imageNotes, manifestUrl, noTagsReason, withNotes } from './catalog-fit.js';
+import { variantTagsReply } from './tags-variant.js';
 
 const USAGE = 'tags <name> [glob]';
 
 export const tags = defineCommand({
   name: 'tags',
-  summary: 'The tags of an image, optionally only those matching a glob (tags node *-alpine)',
+  summary: 'The tags of an image, optionally only those matching a glob (tags node *-alpine) or containing a word (tags node alpine)',
   usage: USAGE,
   access: 'anyone',
   args: z.array(z.string().min(1)),
@@ -21,7 +23,11 @@ export const tags = defineCommand({
     const catalog = await catalogOf(ctx);
     const info = requireImage(catalog, name.replace(/:.*$/, ''));
     const notes = imageNotes(ctx, catalog, info);
-    const glob = rest[0];
+    const filter = rest[0];
+    // A plain word filters rather than naming one tag exactly: "tags nginx alpine" means the alpine tags.
+    const word = filter?.toLowerCase();
+    if (word !== undefined && isVariantWord(word) && info.entries.length) return variantTagsReply(ctx, info.name, word);
+    const glob = filter === undefined || /[*?]/.test(filter) ? filter : `*${filter}*`;
     if (!info.entries.length) {
       return { lines: [[rt.bold(info.name), rt.text(` has 0 tags: ${noTagsReason(info)}.`)], withNotes([], notes.filter((n) => !n.startsWith('Manifest problem')))] };
     }
@@ -42,3 +48,7 @@ export const tags = defineCommand({
     return { lines: [first, withNotes([rt.text('The manifest: '), rt.link(manifestUrl(info.name)), rt.text('.')], notes)] };
   },
 });
+
+function isVariantWord(word: string): word is TagFilter {
+  return (TAG_FILTERS as readonly string[]).includes(word.toLowerCase());
+}

@@ -43,7 +43,7 @@ describe('catalog free-form questions pick the fitting command', () => {
 
   it('image:tag -> tag; "when was X last published" -> tag of latest; "tags" -> tags; "what is X" -> image', async () => {
     expect(await answer('what is python:3 right now?')).toMatch(/^python:3 is a shared tag/);
-    expect(await answer('when was nginx last published?')).toMatch(/^nginx:latest: Dockerfile at b8590bd </);
+    expect(await answer('when was nginx last published?')).toMatch(/^nginx:latest: last push unknown \(Docker Hub is unreachable\)\.\nBuilt from Dockerfile at b8590bd </);
     expect(await answer('what versions of postgres are there')).toMatch(/^postgres has 72 tags/);
     expect(await answer('what is traefik?')).toMatch(/^traefik: /);
     expect(await answer('"library/redis"?')).toMatch(/^redis: /);
