@@ -10,14 +10,13 @@
  */
 import { identityOf, privateKeyOf, type Platform, type UserRef } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
-import { formatAge } from '../core/clock.js';
 import { UserError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { Loop } from '../core/loop.js';
-import { rt, type RichText } from '../core/richtext.js';
-import { bashbrewArchOf } from '../catalog/arch.js';
+import type { RichText } from '../core/richtext.js';
 import type { HubLookup, HubTag } from '../hub/types.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
+import { describeNotification, notificationRule, renderNotificationMessage, renderPrSettled, renderTagPublished } from '../render/notify.js';
 import type { Db } from '../store/db.js';
 import { NotificationStore, type NotificationRow } from './store.js';
 import type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail } from '../prs/types.js';
@@ -41,10 +40,6 @@ export interface NotifyServiceOptions {
   readonly maxHubRequests?: number;
 }
 
-function describe(r: Pick<NotificationRow, 'kind' | 'image' | 'tag' | 'pr_number'>): string {
-  return r.kind === 'tag' ? `${r.image}:${r.tag} is published` : `PR #${r.pr_number} is merged or closed`;
-}
-
 function toInfo(r: NotificationRow): NotificationInfo {
   return {
     id: r.id,
@@ -55,16 +50,8 @@ function toInfo(r: NotificationRow): NotificationInfo {
     createdAt: r.created_at,
     state: r.state,
     ...(r.fired_at !== null ? { firedAt: r.fired_at } : {}),
-    description: describe(r),
+    description: describeNotification(r),
   };
-}
-
-function hubUrl(image: string, tag: string): string {
-  return `https://hub.docker.com/_/${encodeURIComponent(image)}/tags?name=${encodeURIComponent(tag)}`;
-}
-
-function archList(tag: HubTag): string[] {
-  return [...new Set(tag.images.map((i) => bashbrewArchOf(i) ?? i.architecture))];
 }
 
 export class NotifyService {
@@ -98,12 +85,12 @@ export class NotifyService {
     if (req.kind === 'tag') {
       if (!this.#o.hub) throw new UserError('notify.no-hub', 'Docker Hub is not configured here, so I cannot watch for publications.');
       const tag = await this.#o.hub.getTag(req.image, req.tag, { maxAgeMs: 0 });
-      if (tag) return { kind: 'already', message: this.#publishedText(req.image, req.tag, tag, 'is already published') };
+      if (tag) return { kind: 'already', message: renderTagPublished(req.image, req.tag, tag, 'already', this.#o.clock.now()) };
     } else {
       if (!this.#o.prState) throw new UserError('notify.no-github', 'GitHub access is not configured here, so I cannot watch pull requests.');
       const pr = await this.#o.prState(req.number);
       if (!pr) throw new UserError('notify.unknown-pr', `There is no PR #${req.number}.`);
-      if (pr.state !== 'OPEN') return { kind: 'already', message: this.#prText(pr, 'is already') };
+      if (pr.state !== 'OPEN') return { kind: 'already', message: renderPrSettled(pr, 'already', this.#o.clock.now()) };
     }
 
     const createdId = this.#store.insertPending(req, identity, target, now);
@@ -171,12 +158,12 @@ export class NotifyService {
             hubSeen.set(key, await this.#o.hub.getTag(row.image!, row.tag!, { maxAgeMs: 0 }));
           }
           const tag = hubSeen.get(key);
-          if (tag && this.#fire(row, this.#publishedText(row.image!, row.tag!, tag, 'is now published'), `published ${tag.digest ?? ''}`.trim())) fired++;
+          if (tag && this.#fire(row, renderTagPublished(row.image!, row.tag!, tag, 'now', this.#o.clock.now()), `published ${tag.digest ?? ''}`.trim())) fired++;
         } else if (row.kind === 'pr' && this.#o.prState) {
           const n = row.pr_number!;
           if (!prSeen.has(n)) prSeen.set(n, await this.#o.prState(n));
           const pr = prSeen.get(n);
-          if (pr && pr.state !== 'OPEN' && this.#fire(row, this.#prText(pr, 'was just'), pr.state.toLowerCase())) fired++;
+          if (pr && pr.state !== 'OPEN' && this.#fire(row, renderPrSettled(pr, 'now', this.#o.clock.now()), pr.state.toLowerCase())) fired++;
         }
       }
       this.lastError = undefined;
@@ -193,12 +180,12 @@ export class NotifyService {
   #fire(row: NotificationRow, body: RichText, outcome: string): boolean {
     const now = this.#o.clock.now();
     const done = this.#store.fire(row.id, now, outcome, () => {
-        const line: RichText = { lines: [...body.lines, [rt.text(`(notification #${row.id}, asked ${formatAge(now - row.created_at)} ago; one-shot, now done)`)]] };
+        const line = renderNotificationMessage(body, row.id, now - row.created_at);
         this.#o.outbox.enqueue({
           eventId: `notify:${row.id}`,
           channel: row.target,
           subscriptionId: null,
-          rule: `one-shot notification #${row.id} requested by ${row.identity}: ${describe(row)}`,
+          rule: notificationRule(row.id, row.identity, describeNotification(row)),
           code: `n${row.id.toString(36)}`,
           kind: 'notify',
           line,
@@ -209,24 +196,6 @@ export class NotifyService {
     });
     if (done) this.#o.log.info({ notification: row.id, kind: row.kind }, 'notification fired');
     return done;
-  }
-
-  #publishedText(image: string, tag: string, hub: HubTag, verb: string): RichText {
-    const arches = archList(hub);
-    const pushed = hub.tagLastPushed ?? hub.lastUpdated;
-    return rt.of(
-      rt.line(rt.bold(`${image}:${tag}`), ` ${verb} on Docker Hub`, arches.length ? ` (${arches.join(', ')})` : '', pushed !== undefined ? `, pushed ${formatAge(this.#o.clock.now() - pushed)} ago` : ''),
-      rt.line(...(hub.digest ? ['digest ', rt.code(hub.digest), ' '] : []), rt.link(hubUrl(image, tag))),
-    );
-  }
-
-  #prText(pr: PrDetail, verb: string): RichText {
-    const what = pr.state === 'MERGED' ? 'merged' : 'closed without merging';
-    const at = pr.state === 'MERGED' ? pr.mergedAt : pr.closedAt;
-    return rt.of(
-      rt.line(rt.bold(`PR #${pr.number}`), ` ${verb} ${what}${at !== undefined ? ` (${formatAge(this.#o.clock.now() - at)} ago)` : ''}: `, pr.title.slice(0, 200)),
-      rt.line(rt.link(pr.url)),
-    );
   }
 
   #rowsPending(): NotificationRow[] {

@@ -1,10 +1,9 @@
 import type { Clock } from '../core/clock.js';
-import { formatAge } from '../core/clock.js';
 import { RecipientAwayError, UpstreamError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { Loop } from '../core/loop.js';
 import type { Line } from '../core/richtext.js';
-import { markDelayed, renderSummary } from '../render/announce.js';
+import { catchUpRule, lineToSend, renderCatchUp, renderDigest } from '../render/summary.js';
 import { DEFAULT_DIGEST_TIME, type Subscription } from '../subscriptions/model.js';
 import type { OutboxRow, OutboxStore } from './outbox-store.js';
 import type { Delivery } from './replies.js';
@@ -31,8 +30,6 @@ export interface OutboxWorkerOptions {
   /** Called after each row is sent (latency measurement). */
   readonly onSent?: (row: OutboxRow, now: number) => void;
 }
-
-const SUMMARY_LINES = 8;
 
 /**
  * Drains the outbox: one lane per channel, strictly in order; lanes run side by side, and the
@@ -120,8 +117,7 @@ export class OutboxWorker {
   async #sendRow(row: OutboxRow): Promise<void> {
     const { store, delivery, clock, log } = this.#o;
     try {
-      const age = clock.now() - row.occurredAt;
-      const line = age > this.#o.delayedAfterMs ? markDelayed(row.line, formatAge(age)) : row.line;
+      const line = lineToSend(row.line, clock.now() - row.occurredAt, this.#o.delayedAfterMs);
       if (row.card && row.prKey) {
         let cardRef = store.cardRef(row.prKey, row.channel);
         let newCard = false;
@@ -181,10 +177,10 @@ export class OutboxWorker {
         eventId: `catch-up:${first.id}`,
         channel,
         subscriptionId: first.subscriptionId,
-        rule: `catch-up summary of ${stale.length} delayed announcements (first: ${first.rule})`,
+        rule: catchUpRule(stale.length, first.rule),
         code: `c${first.id.toString(36)}`,
         kind: 'catch-up',
-        line: renderSummary(`Catch-up: ${stale.length} updates from the last ${formatAge(now - oldest)} while announcements were delayed`, lines, SUMMARY_LINES),
+        line: renderCatchUp(lines, now - oldest),
         state: 'pending',
         occurredAt: now,
         now,
@@ -216,7 +212,7 @@ export class OutboxWorker {
           rule: held[0]!.rule,
           code: `d${sub.id}${day.replace(/-/g, '').slice(2)}`,
           kind: 'digest',
-          line: renderSummary(`Daily digest ${day}: ${held.length} update${held.length === 1 ? '' : 's'}`, held.map((r) => r.line.lines[0] ?? []), SUMMARY_LINES),
+          line: renderDigest(day, held.map((r) => r.line.lines[0] ?? [])),
           state: 'pending',
           occurredAt: now,
           now,

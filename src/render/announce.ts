@@ -135,15 +135,3 @@ export function renderCard(pr: PrSnapshot, latest: string, code?: string): RichT
     rt.line(`latest: ${latest}`, code ? ` (ref ${code})` : ''),
   );
 }
-
-/** One message standing for many: a digest or the catch-up after an outage. */
-export function renderSummary(heading: string, lines: readonly Line[], maxLines: number): RichText {
-  const shown = lines.slice(0, maxLines);
-  const rest = lines.length - shown.length;
-  return rt.of(rt.line(rt.bold(heading)), ...shown, ...(rest > 0 ? [rt.line(`... and ${rest} more`)] : []));
-}
-
-/** Marks a line that is delivered late, so nobody mistakes old news for new. */
-export function markDelayed(line: RichText, ageText: string): RichText {
-  return { ...line, lines: line.lines.map((l, i) => (i === 0 ? [rt.text(`[delayed ${ageText}] `), ...l] : l)) };
-}
