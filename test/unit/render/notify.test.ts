@@ -17,7 +17,7 @@ const tag: HubTag = {
 };
 const pr = (over: Partial<PrDetail> = {}): PrDetail => ({
   number: 42, title: 'Update node <!channel>', url: 'https://github.com/docker-library/official-images/pull/42', author: 'bot',
-  state: 'MERGED', isDraft: false, createdAt: NOW - 86_400_000, updatedAt: NOW - 60_000, mergedAt: NOW - 120_000, headOid: 'a'.repeat(40),
+  state: 'MERGED', isDraft: false, createdAt: NOW - 86_400_000, updatedAt: NOW - 60_000, headOid: 'a'.repeat(40),
   images: ['node'], labels: [], checks: 'SUCCESS', failingChecks: [], changedFiles: 1, additions: 1, deletions: 1, reviews: [], source: 'live', ...over,
 });
 
@@ -33,10 +33,10 @@ describe('notification rendering', () => {
   });
 
   it('a settled PR: merged or closed with its age, the title cut at 200 characters, the link on its own line', () => {
-    expect(toPlainText(renderPrSettled(pr(), 'now', NOW))).toBe(
+    expect(toPlainText(renderPrSettled(pr({ mergedAt: NOW - 120_000 }), 'now', NOW))).toBe(
       'PR #42 was just merged (2m ago): Update node <!channel>\nhttps://github.com/docker-library/official-images/pull/42',
     );
-    const closed = renderPrSettled(pr({ state: 'CLOSED', mergedAt: undefined, title: 't'.repeat(300) }), 'already', NOW);
+    const closed = renderPrSettled(pr({ state: 'CLOSED', title: 't'.repeat(300) }), 'already', NOW);
     expect(toPlainText(closed)).toBe(`PR #42 is already closed without merging: ${'t'.repeat(200)}\nhttps://github.com/docker-library/official-images/pull/42`);
     // The title stays a text node: adapters escape it.
     expect(renderPrSettled(pr(), 'now', NOW).lines[0]![2]).toEqual({ kind: 'text', text: 'Update node <!channel>' });
