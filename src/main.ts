@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createApp } from './app.js';
-import { backupDatabase } from './backup.js';
+import { backupDatabase } from './store/backup.js';
 import { parseCommandLine, USAGE } from './cli.js';
 import { withDotEnv, type EnvWithDotEnv } from './config/dotenv.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';

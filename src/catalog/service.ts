@@ -6,6 +6,7 @@ import { Loop } from '../core/loop.js';
 import type { DataSourceInfo } from '../services.js';
 import type { Db } from '../store/db.js';
 import { Catalog } from './catalog.js';
+import { CatalogCacheStore, filesOf, type CachedCatalog } from './cache-store.js';
 import type { CatalogFiles, CatalogSource } from './source.js';
 import { TagHistory, type TagPresence } from './tag-history.js';
 
@@ -23,20 +24,6 @@ const LOCAL_FIRST_LOAD_WAIT_MS = 30_000;
 
 export type RefreshOutcome = 'updated' | 'unchanged' | 'failed';
 
-interface CacheRow {
-  detail: string;
-  revision: string;
-  data_date: number | null;
-  fetched_at: number;
-  files: string;
-}
-
-interface StoredFiles {
-  library: Record<string, string>;
-  docs: Record<string, Record<string, string>>;
-  unreadable?: Record<string, string>;
-}
-
 /**
  * Holds the current Catalog. On start it loads the files cached in SQLite (so a restart answers
  * at once), then refreshes from the source now and every `refreshMs`. Refreshes never overlap;
@@ -53,10 +40,12 @@ export class CatalogService {
   readonly #firstLoad: Promise<void>;
   #resolveFirstLoad!: () => void;
   readonly #history: TagHistory;
+  readonly #cache: CatalogCacheStore;
 
   constructor(opts: CatalogServiceOptions) {
     this.#o = opts;
     this.#history = new TagHistory(opts.db);
+    this.#cache = new CatalogCacheStore(opts.db);
     this.#firstLoad = new Promise((resolve) => (this.#resolveFirstLoad = resolve));
     this.#loop = new Loop({
       clock: opts.clock,
@@ -121,29 +110,18 @@ export class CatalogService {
 
   /** Builds the catalog from the SQLite cache, if there is one. Returns whether it did. */
   loadCached(): boolean {
-    let row: CacheRow | undefined;
+    let cached: CachedCatalog | undefined;
     try {
-      // The cache of another source kind is still real data: better than nothing until refreshed.
-      row =
-        this.#o.db.prepare<[string], CacheRow>('SELECT detail, revision, data_date, fetched_at, files FROM catalog_cache WHERE source = ?').get(this.#o.source.name) ??
-        this.#o.db.prepare<[], CacheRow & { source: string }>('SELECT source, detail, revision, data_date, fetched_at, files FROM catalog_cache ORDER BY fetched_at DESC LIMIT 1').get();
+      cached = this.#cache.latest(this.#o.source.name);
     } catch (err) {
       this.#o.log.warn({ err }, 'catalog cache unreadable; starting without it');
       return false;
     }
-    if (!row) return false;
+    if (!cached) return false;
     try {
-      const stored = JSON.parse(row.files) as StoredFiles;
-      const files: CatalogFiles = {
-        library: new Map(Object.entries(stored.library)),
-        docs: new Map(Object.entries(stored.docs)),
-        ...(stored.unreadable ? { unreadable: new Map(Object.entries(stored.unreadable)) } : {}),
-        revision: row.revision,
-        ...(row.data_date !== null ? { dataDate: row.data_date } : {}),
-      };
-      this.#install(Catalog.fromFiles(files), row.fetched_at);
-      this.#cachedSource = 'source' in row ? String(row.source) : this.#o.source.name;
-      this.#o.log.info({ images: this.#catalog?.size, revision: row.revision, source: this.#cachedSource }, 'catalog loaded from cache');
+      this.#install(Catalog.fromFiles(filesOf(cached)), cached.fetchedAt);
+      this.#cachedSource = cached.source;
+      this.#o.log.info({ images: this.#catalog?.size, revision: cached.revision, source: this.#cachedSource }, 'catalog loaded from cache');
       return true;
     } catch (err) {
       this.#o.log.warn({ err }, 'catalog cache damaged; ignoring it');
@@ -184,7 +162,7 @@ export class CatalogService {
     let catalog: Catalog;
     try {
       catalog = Catalog.fromFiles(files);
-      this.#save(files, now);
+      this.#cache.save(source, files, now);
       this.#history.record(catalog, now);
     } catch (err) {
       this.#lastError = { at: now, message: errorMessage(err) };
@@ -206,24 +184,6 @@ export class CatalogService {
     this.#resolveFirstLoad();
   }
 
-  #save(files: CatalogFiles, now: number): void {
-    const stored: StoredFiles = {
-      library: Object.fromEntries(files.library),
-      docs: Object.fromEntries(files.docs),
-      ...(files.unreadable?.size ? { unreadable: Object.fromEntries(files.unreadable) } : {}),
-    };
-    const { source, db } = this.#o;
-    db.transaction(() => {
-      // Only one cached catalog is useful; an old source's row would only waste space.
-      db.prepare('DELETE FROM catalog_cache WHERE source <> ?').run(source.name);
-      db.prepare(
-        `INSERT INTO catalog_cache(source, detail, revision, data_date, fetched_at, files) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(source) DO UPDATE SET detail = excluded.detail, revision = excluded.revision, data_date = excluded.data_date,
-           fetched_at = excluded.fetched_at, files = excluded.files`,
-      ).run(source.name, source.detail, files.revision, files.dataDate ?? null, now, JSON.stringify(stored));
-    })();
-  }
-
   #recordHistory(catalog: Catalog, now: number): void {
     try {
       this.#history.record(catalog, now);
@@ -234,7 +194,7 @@ export class CatalogService {
 
   #touch(now: number): void {
     try {
-      this.#o.db.prepare('UPDATE catalog_cache SET fetched_at = ? WHERE source = ?').run(now, this.#o.source.name);
+      this.#cache.touch(this.#o.source.name, now);
     } catch (err) {
       this.#o.log.warn({ err }, 'cannot record catalog check time');
     }

@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { StatusInfo } from '../services.js';
 import { withoutPrivateChannels } from '../status.js';
 import type { Db } from '../store/db.js';
+import { SettingsRepo } from '../store/settings.js';
 import type { HttpServer } from './server.js';
 
 export interface CheckResult {
@@ -130,10 +131,7 @@ export function checkReady(o: HealthOptions): HealthReport {
 function checkDatabase(db: Db, now: number): CheckResult {
   if (!db.open) return { name: 'database', ok: false, detail: 'database is closed' };
   try {
-    db.prepare(
-      `INSERT INTO settings(key, value, updated_at) VALUES ('health.last_write', ?, ?)
-       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    ).run(String(now), now);
+    new SettingsRepo(db).set('health.last_write', String(now), now);
     return { name: 'database', ok: true, detail: 'writable' };
   } catch (err) {
     return { name: 'database', ok: false, detail: `write failed: ${errorMessage(err)}` };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { backupDatabase } from '../../../src/backup.js';
+import { backupDatabase } from '../../../src/store/backup.js';
 import { openDatabase } from '../../../src/store/db.js';
 import { migrate, readMigrations } from '../../../src/store/migrate.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { BotError, errorMessage } from './core/errors.js';
+import { BotError, errorMessage } from '../core/errors.js';
 
 export interface BackupResult {
   readonly file: string;
