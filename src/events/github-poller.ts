@@ -21,6 +21,7 @@ import {
   type PollResponse,
 } from '../github/pr-poll.js';
 import { diffLibraryFile } from './library-diff.js';
+import { LibraryFileStore } from './library-files-store.js';
 import type { EventPipeline, TickResult } from './pipeline.js';
 import type { NewPublishRun, PublishTracker } from './publish.js';
 import { githubSourceName } from './store.js';
@@ -72,8 +73,10 @@ export class GitHubPoller {
   #failures = 0;
   #budget: { remaining?: number; resetAt?: number; lastCost?: number; spent: number; queries: number } = { spent: 0, queries: 0 };
   lastError: string | undefined;
+  readonly #library: LibraryFileStore;
 
   constructor(opts: GitHubPollerOptions) {
+    this.#library = new LibraryFileStore(opts.db);
     this.#o = { jitter: 0.2, overlapMs: 2 * 60_000, budgetReserve: 100, maxPages: 4, ...opts };
     this.source = githubSourceName(opts.repo);
     const [owner = '', name = ''] = opts.repo.split('/');
@@ -230,28 +233,17 @@ export class GitHubPoller {
     const entries = target?.file?.object?.entries?.filter((e) => e.type === 'blob');
     const commitOid = target?.oid;
     if (!entries || !commitOid) return undefined;
-    const db = this.#o.db;
-    const rows = db
-      .prepare<[], { image: string; blob_oid: string; commit_oid: string; recorded_at: number }>('SELECT image, blob_oid, commit_oid, recorded_at FROM library_files')
-      .all();
-    const stored = new Map(rows.map((r) => [r.image, r.blob_oid]));
-    const recordedAt = new Map(rows.map((r) => [r.image, r.recorded_at]));
+    const rows = this.#library.all();
+    const stored = new Map(rows.map((r) => [r.image, r.blobOid]));
+    const recordedAt = new Map(rows.map((r) => [r.image, r.recordedAt]));
     const now = this.#o.clock.now();
-    const save = () => {
-      const put = db.prepare(
-        'INSERT INTO library_files(image, blob_oid, commit_oid, recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT(image) DO UPDATE SET blob_oid = excluded.blob_oid, commit_oid = excluded.commit_oid, recorded_at = excluded.recorded_at',
-      );
-      const del = db.prepare('DELETE FROM library_files WHERE image = ?');
-      const names = new Set(entries.map((e) => e.name));
-      for (const e of entries) if (stored.get(e.name) !== e.oid) put.run(e.name, e.oid, commitOid, now);
-      for (const name of stored.keys()) if (!names.has(name)) del.run(name);
-    };
+    const save = () => this.#library.sync(entries, commitOid, now);
     // The first look at the tree (or the first run) records it: nothing was "changed" yet.
     if (firstRun || stored.size === 0) return { save, runs: [] };
     const changed = entries.filter((e) => stored.get(e.name) !== e.oid);
     if (!changed.length) return { save, runs: [] };
 
-    const previousCommit = new Map(rows.map((r) => [r.image, r.commit_oid]));
+    const previousCommit = new Map(rows.map((r) => [r.image, r.commitOid]));
     // Each changed file before (at the commit we last saw it) and after (at the new head).
     const wanted = changed.flatMap((e) => {
       const before = previousCommit.get(e.name);

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { prKey, type DomainEvent, type PrSnapshot } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import { prChange, renderCard, renderLine } from '../render/announce.js';
-import type { Db } from '../store/db.js';
+import { inTransaction, type Db } from '../store/db.js';
 import { describeRule, imageMatches, pickRule, type Subscription } from '../subscriptions/model.js';
 import type { SubscriptionStore } from '../subscriptions/store.js';
 import { OutboxStore } from '../outbox/outbox-store.js';
@@ -72,7 +72,7 @@ export class EventPipeline {
    */
   commitPrTick(source: string, snapshots: readonly PrSnapshot[], cursor: string | undefined, detail?: string, extra?: () => void): TickResult {
     const now = this.#clock.now();
-    const result = this.#db.transaction((): TickResult => {
+    const result = inTransaction(this.#db, (): TickResult => {
       const state = this.events.source(source);
       const firstRun = state.baselineAt === undefined;
       let events: DomainEvent[] = [];
@@ -87,7 +87,7 @@ export class EventPipeline {
       this.events.recordSuccess(source, cursor, now, detail, firstRun ? now - this.#baselineMarginMs : undefined);
       extra?.();
       return { firstRun, events, fresh, enqueued };
-    }).immediate();
+    });
     if (result.firstRun) this.#log.info({ source, prs: snapshots.length }, 'first run: recorded the present, nothing announced');
     if (result.enqueued) this.onEnqueued?.();
     return result;
@@ -96,11 +96,11 @@ export class EventPipeline {
   /** Events from other sources (publish tracking), plus that source's own writes, atomically. */
   commitEvents(events: readonly DomainEvent[], extra?: () => void): { fresh: number; enqueued: number } {
     const now = this.#clock.now();
-    const result = this.#db.transaction(() => {
+    const result = inTransaction(this.#db, () => {
       const r = this.#record(events, now);
       extra?.();
       return r;
-    }).immediate();
+    });
     if (result.enqueued) this.onEnqueued?.();
     return result;
   }

@@ -87,6 +87,15 @@ export class PublishRunStore {
     this.#db.prepare('UPDATE publish_runs SET published = ?, announced = ?, state = ?, checked_at = ? WHERE id = ?').run(JSON.stringify(published), JSON.stringify(announced), state, now, id);
   }
 
+  /** Whether a run of `image` is pending or was last checked (or created) at `since` or later. */
+  activeSince(image: string, since: number): boolean {
+    return (
+      this.#db
+        .prepare<[string, number], { n: number }>("SELECT COUNT(*) AS n FROM publish_runs WHERE image = ? AND (state = 'pending' OR COALESCE(checked_at, created_at) >= ?)")
+        .get(image, since)!.n > 0
+    );
+  }
+
   /** Delays from a library change to its last architecture on Hub, newest `limit` finished runs of `image`. */
   changeToPublishDelays(image: string, limit: number): number[] {
     return this.#db

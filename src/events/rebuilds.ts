@@ -21,7 +21,10 @@ import type { HubLookup } from '../hub/types.js';
 import type { Db } from '../store/db.js';
 import { imageMatches, kindMatches } from '../subscriptions/model.js';
 import type { SubscriptionStore } from '../subscriptions/store.js';
+import { LibraryFileStore } from './library-files-store.js';
 import type { EventPipeline } from './pipeline.js';
+import { PublishRunStore } from './publish-store.js';
+import { RebuildStore, type HeldRebuild } from './rebuild-store.js';
 
 export interface RebuildWatcherOptions {
   readonly db: Db;
@@ -40,15 +43,6 @@ export interface RebuildWatcherOptions {
   readonly attributionMarginMs?: number;
 }
 
-interface HeldRow {
-  id: number;
-  image: string;
-  key: string;
-  tags: string;
-  arches: string;
-  detected_at: number;
-}
-
 const sha = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 16);
 
 export class RebuildWatcher {
@@ -56,25 +50,27 @@ export class RebuildWatcher {
   /** Rotation position: the next image to look at is the first name after this one. */
   #after = '';
   lastError: string | undefined;
+  readonly #store: RebuildStore;
+  readonly #library: LibraryFileStore;
+  readonly #runs: PublishRunStore;
 
   constructor(opts: RebuildWatcherOptions) {
     this.#o = { checksPerPass: 3, windowMs: 30 * 60_000, rollupAt: 5, attributionMarginMs: 60 * 60_000, ...opts };
+    this.#store = new RebuildStore(opts.db);
+    this.#library = new LibraryFileStore(opts.db);
+    this.#runs = new PublishRunStore(opts.db);
   }
 
   /** Images some subscription would hear about, among those in the library/ tree. */
   watched(): string[] {
     const subs = this.#o.subscriptions.all().filter((s) => kindMatches(s, 'image.published'));
     if (!subs.length) return [];
-    return this.#o.db
-      .prepare<[], { image: string }>('SELECT image FROM library_files ORDER BY image')
-      .all()
-      .map((r) => r.image)
-      .filter((image) => subs.some((s) => imageMatches(s, image)));
+    return this.#library.images().filter((image) => subs.some((s) => imageMatches(s, image)));
   }
 
   /** One pass: look at the next few images, then announce the rebuilds whose window closed. */
   async poll(): Promise<{ checked: string[]; announced: number }> {
-    const { db, hub, clock } = this.#o;
+    const { hub, clock } = this.#o;
     const images = this.watched();
     const count = Math.min(this.#o.checksPerPass, images.length);
     const start = Math.max(0, images.findIndex((i) => i > this.#after));
@@ -94,15 +90,10 @@ export class RebuildWatcher {
     }
 
     const now = clock.now();
-    const prevStmt = db.prepare<[string], { tag: string; digest: string; checked_at: number }>('SELECT tag, digest, checked_at FROM hub_tag_digests WHERE image = ?');
-    const tracked = db.prepare<[string, number, string, number], { n: number }>(
-      `SELECT (SELECT COUNT(*) FROM publish_runs WHERE image = ? AND (state = 'pending' OR COALESCE(checked_at, created_at) >= ?))
-            + (SELECT COUNT(*) FROM library_files WHERE image = ? AND recorded_at > ?) AS n`,
-    );
     const detections: Array<{ image: string; key: string; tags: string[]; arches: string[] }> = [];
     const writes: Array<{ image: string; tag: string; digest: string }> = [];
     for (const { image, tags } of looked) {
-      const prev = new Map(prevStmt.all(image).map((r) => [r.tag, r]));
+      const prev = new Map(this.#store.digests(image).map((r) => [r.tag, r]));
       const changed: string[] = [];
       const arches = new Set<string>();
       let since = Infinity;
@@ -113,7 +104,7 @@ export class RebuildWatcher {
         // A tag seen for the first time is a new version (the publish tracker's) or first sight.
         if (!before || before.digest === t.digest) continue;
         changed.push(t.name);
-        since = Math.min(since, before.checked_at);
+        since = Math.min(since, before.checkedAt);
         for (const img of t.images) {
           const arch = bashbrewArchOf(img);
           if (arch) arches.add(arch);
@@ -122,39 +113,29 @@ export class RebuildWatcher {
       if (!changed.length) continue;
       // A publish run (tracked or recently finished) or any manifest change since the last look
       // explains the new digests better than a rebuild does.
-      if ((tracked.get(image, since - this.#o.attributionMarginMs, image, since)?.n ?? 0) > 0) continue;
+      if (this.#runs.activeSince(image, since - this.#o.attributionMarginMs) || this.#library.changedAfter(image, since)) continue;
       const digests = tags.filter((t) => changed.includes(t.name)).map((t) => `${t.name}=${t.digest}`).sort();
       detections.push({ image, key: `${image}:${sha(digests.join('\n'))}`, tags: changed, arches: [...arches].sort() });
     }
 
-    const insert = db.prepare("INSERT OR IGNORE INTO hub_rebuilds(image, key, tags, arches, detected_at, state) VALUES (?, ?, ?, ?, ?, 'held')");
-    const put = db.prepare(
-      'INSERT INTO hub_tag_digests(image, tag, digest, checked_at) VALUES (?, ?, ?, ?) ON CONFLICT(image, tag) DO UPDATE SET digest = excluded.digest, checked_at = excluded.checked_at',
-    );
     // Detections and digests are stored first, so the window below sees this pass's rebuilds.
-    db.transaction(() => {
-      for (const d of detections) insert.run(d.image, d.key, JSON.stringify(d.tags), JSON.stringify(d.arches), now);
-      for (const w of writes) put.run(w.image, w.tag, w.digest, now);
-    }).immediate();
+    this.#store.recordPass(detections, writes, now);
     if (detections.length) this.#o.log.info({ images: detections.map((d) => d.image) }, 'new digests without a library change: rebuilds');
 
-    const held = db.prepare<[], HeldRow>("SELECT * FROM hub_rebuilds WHERE state = 'held' ORDER BY id").all();
-    const due = held.length > 0 && Math.min(...held.map((r) => r.detected_at)) <= now - this.#o.windowMs;
+    const held = this.#store.held();
+    const due = held.length > 0 && Math.min(...held.map((r) => r.detectedAt)) <= now - this.#o.windowMs;
     if (!due) return { checked: looked.map((l) => l.image), announced: 0 };
     const events = this.#events(held, now);
-    const mark = db.prepare("UPDATE hub_rebuilds SET state = 'announced' WHERE id = ?");
-    this.#o.pipeline.commitEvents(events, () => {
-      for (const r of held) mark.run(r.id);
-    });
+    this.#o.pipeline.commitEvents(events, () => this.#store.markAnnounced(held.map((r) => r.id)));
     return { checked: looked.map((l) => l.image), announced: held.length };
   }
 
-  #events(held: readonly HeldRow[], now: number): ImagePublishedEvent[] {
-    const item = (r: HeldRow): ImagePublish => ({
+  #events(held: readonly HeldRebuild[], now: number): ImagePublishedEvent[] {
+    const item = (r: HeldRebuild): ImagePublish => ({
       image: r.image,
-      tags: JSON.parse(r.tags) as string[],
+      tags: r.tags,
       newTags: [],
-      arches: JSON.parse(r.arches) as string[],
+      arches: r.arches,
       pendingArches: [],
       reason: 'rebuild',
       followUp: false,

@@ -21,3 +21,12 @@ export function openDatabase(file: string): Db {
     throw new BotError('db.open', `cannot open database ${file}: ${errorMessage(err)} (set DOIBOT_DB to a writable path)`, { cause: err });
   }
 }
+
+/**
+ * Runs `work` as one IMMEDIATE transaction (the write lock taken at the start, so it never fails
+ * half-way on a busy database). For a unit of work over several stores, each running its own SQL
+ * inside; nested calls become savepoints.
+ */
+export function inTransaction<T>(db: Db, work: () => T): T {
+  return db.transaction(work).immediate();
+}

@@ -10,6 +10,8 @@ const STORE_MODULES = new Set([
   'src/store/settings.ts',
   'src/events/store.ts',
   'src/events/publish-store.ts',
+  'src/events/library-files-store.ts',
+  'src/events/rebuild-store.ts',
   'src/prs/samples-store.ts',
   'src/feedback/store.ts',
   'src/outbox/outbox-store.ts',
@@ -18,16 +20,6 @@ const STORE_MODULES = new Set([
   'src/catalog/tag-history.ts',
   'src/catalog/cache-store.ts',
   'src/notify/store.ts',
-]);
-
-/**
- * SQL not yet moved into a store module (issue 13). The list only shrinks: a new module with
- * SQL fails this test.
- */
-const NOT_YET_MOVED = new Set([
-  'src/events/github-poller.ts',
-  'src/events/pipeline.ts',
-  'src/events/rebuilds.ts',
 ]);
 
 const SQL_CALL = /\.(prepare|transaction|pragma)\s*[<(]|\bdb\.exec\(/;
@@ -42,7 +34,21 @@ function tsFiles(dir: string): string[] {
 describe('SQL homes', () => {
   it('only store modules run SQL; commands and adapters never do', () => {
     const withSql = ['src', 'commands', 'adapters'].flatMap(tsFiles).filter((f) => SQL_CALL.test(readFileSync(f, 'utf8')));
-    const strays = withSql.filter((f) => !STORE_MODULES.has(f) && !NOT_YET_MOVED.has(f));
+    const strays = withSql.filter((f) => !STORE_MODULES.has(f));
     expect(strays).toEqual([]);
+  });
+
+  it('each table is read and written by one store module only', () => {
+    const tables = readdirSync('migrations')
+      .flatMap((f) => [...readFileSync(join('migrations', f), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?(\w+)/g)].map((m) => m[1]!))
+      .sort();
+    expect(tables.length).toBeGreaterThan(10);
+    const sources = ['src', 'commands', 'adapters'].flatMap(tsFiles).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+    const owners = Object.fromEntries(
+      tables.map((t) => [t, sources.filter(({ text }) => new RegExp(`\\b(?:FROM|INTO|UPDATE|JOIN|TABLE)\\s+${t}\\b`).test(text)).map(({ f }) => f)]),
+    );
+    const shared = Object.entries(owners).filter(([, files]) => files.length > 1);
+    expect(shared).toEqual([]);
+    expect(Object.values(owners).flat().filter((f) => !STORE_MODULES.has(f))).toEqual([]);
   });
 });
