@@ -8,16 +8,9 @@ import { normaliseImageName, splitImageRef, type Catalog, type ImageInfo, type T
 import { formatAge } from '../src/core/clock.js';
 import { UpstreamError, UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/dispatch/command.js';
-import type { HubImage, HubTag } from '../src/hub/types.js';
+import { HUB_PENDING, HUB_WAIT_MS, type HubImage, type HubTag } from '../src/hub/types.js';
 
-/**
- * The longest Docker Hub wait a chat answer accepts (about the time a reader notices a pause);
- * after it we answer from the manifests, say the Hub facts are pending, and let the lookup run
- * on so the next question finds them cached.
- */
-export const HUB_WAIT_MS = 300;
-/** The `why` of an answer that did not wait for Docker Hub; its lookup is still running. */
-export const HUB_PENDING = 'Docker Hub is slow to answer; its facts are pending, ask again in a few seconds';
+export { HUB_PENDING, HUB_WAIT_MS } from '../src/hub/types.js';
 const ECHO_MAX = 60;
 
 /** User text shown back in an answer: one line, bounded. */

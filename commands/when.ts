@@ -4,7 +4,8 @@ import { UserError } from '../src/core/errors.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { normaliseVersion, parseWhenQuestion } from '../src/prs/pure.js';
 import { prsOf } from './pr.js';
-import { oneLine, renderWhen } from './pr-render.js';
+import { oneLine } from './pr-render.js';
+import { renderWhen } from './when-render.js';
 
 const USAGE = 'when <image> <version> (for example: when python 3.14.2)';
 

@@ -1,3 +1,12 @@
+/**
+ * The longest Docker Hub wait a chat answer accepts (about the time a reader notices a pause);
+ * after it the answer comes from the manifests, says the Hub facts are pending, and the lookup
+ * runs on so the next question finds them cached.
+ */
+export const HUB_WAIT_MS = 300;
+/** The `why` of an answer that did not wait for Docker Hub; its lookup is still running. */
+export const HUB_PENDING = 'Docker Hub is slow to answer; its facts are pending, ask again in a few seconds';
+
 /** Docker Hub facts about one tag, as the bot uses them (field meanings from Hub's v2 API). */
 export interface HubImage {
   readonly os: string;

@@ -11,7 +11,7 @@ import type { Clock } from '../core/clock.js';
 import { UpstreamError, UserError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { QueryOptions } from '../github/client.js';
-import type { HubLookup, HubTag } from '../hub/types.js';
+import { HUB_WAIT_MS, type HubLookup, type HubTag } from '../hub/types.js';
 import { bashbrewArchOf } from '../catalog/arch.js';
 import type { Db } from '../store/db.js';
 import { EventStore, githubSourceName, type StoredPr } from '../events/store.js';
@@ -49,7 +49,7 @@ export interface PrServiceOptions {
   readonly graphql?: PrGraphQL;
   readonly hub?: HubLookup;
   readonly catalog?: () => Promise<Catalog>;
-  /** Longest wait for Docker Hub inside one answer. */
+  /** Longest wait for Docker Hub inside one answer (HUB_WAIT_MS, as the catalog answers). */
   readonly hubWaitMs?: number;
 }
 
@@ -208,8 +208,9 @@ export class PrService {
     const stop = new AbortController();
     let tag: HubTag | null;
     try {
-      const answer = await Promise.race([hub.getTag(image, version, { maxAgeMs: 30_000 }), this.#o.clock.sleep(this.#o.hubWaitMs ?? 4000, stop.signal).then(() => 'slow' as const)]);
-      if (answer === 'slow') return { kind: 'unchecked', why: 'Docker Hub did not answer in time' };
+      const answer = await Promise.race([hub.getTag(image, version, { maxAgeMs: 30_000 }), this.#o.clock.sleep(this.#o.hubWaitMs ?? HUB_WAIT_MS, stop.signal).then(() => 'slow' as const)]);
+      // The manifest facts do not wait for a slow Hub; its lookup runs on and fills the cache.
+      if (answer === 'slow') return { kind: 'pending' };
       tag = answer;
     } catch (err) {
       this.#o.log.warn({ image, version, error: errorMessage(err) }, 'Docker Hub lookup failed');

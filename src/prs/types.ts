@@ -94,6 +94,8 @@ export interface WhenAnswer {
         readonly tags: readonly string[];
       }
     | { readonly kind: 'absent' }
+    /** Hub did not answer within HUB_WAIT_MS; its lookup goes on, so asking again shows it. */
+    | { readonly kind: 'pending' }
     | { readonly kind: 'unchecked'; readonly why: string };
   readonly estimates: readonly StepEstimate[];
   /** A newer version of the same line the manifest holds (3.14.2 asked, "3.14.7" listed): the asked one is superseded. */

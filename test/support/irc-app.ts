@@ -140,7 +140,7 @@ export interface BotOptions {
   readonly hubUrl?: string;
   /** More settings, by config key (`registry: {...}`), for commands that reach other services. */
   readonly config?: Record<string, unknown>;
-  /** A fake GitHub (test/support/fake-github.ts) to file feedback on; the catalog stays the bundled snapshot. */
+  /** A fake GitHub (test/support/fake-github.ts) for feedback filing and PR lookups (`pr`, `when`); the catalog stays the bundled snapshot. */
   readonly github?: { readonly url: string };
 }
 
@@ -196,7 +196,7 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
     adapters: [adapter],
     commands: testCommands,
     ...(o.freeform ? { freeform: o.freeform } : {}),
-    ...(github ? { catalogSource: new BundledSnapshotSource(), feedback: { github, tuning: { inCommandMs: 3000, hubWaitMs: 200 } } } : {}),
+    ...(github ? { github, catalogSource: new BundledSnapshotSource(), feedback: { github, tuning: { inCommandMs: 3000, hubWaitMs: 200 } } } : {}),
   });
   await app.start();
   if (!o.noWait) await withTimeout(adapter.ready(), 20_000, 'bot ready (registered and joined)', () => JSON.stringify(adapter.status()));

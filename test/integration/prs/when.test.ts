@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPrHarness, type PrHarness } from '../../support/prs/harness.js';
 import { PYTHON_V1, PYTHON_V2, hubTag } from '../../support/events/harness.js';
+import { LINE_BYTES } from '../../../commands/catalog-fit.js';
 
 let h: PrHarness | undefined;
 afterEach(async () => {
@@ -20,6 +21,10 @@ async function ask(text: string, channel = '#general'): Promise<string> {
   await h!.irc.inject(text, { channel });
   const replies = h!.irc.sent.slice(before).filter((m) => m.kind === 'reply');
   expect(replies.length).toBe(1);
+  // Every `when` answer is at most two lines, each one IRC message in a channel.
+  const lines = replies[0]!.text.split('\n');
+  expect(lines.length).toBeLessThanOrEqual(2);
+  for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(LINE_BYTES);
   return replies[0]!.text;
 }
 
@@ -60,12 +65,10 @@ describe('when <image> <version>', () => {
     w.commitFiles('docker-library/python', { 'versions.json': versionsJson('3.14.8'), '3.14/trixie/Dockerfile': 'ENV PYTHON_VERSION 3.14.8\n' }, 'Update 3.14 to 3.14.8');
     let text = await ask('!when python 3.14.8');
     let lines = text.split('\n');
-    expect(lines[0]).toBe(
-      'python 3.14.8: in docker-library/python only; no official-images PR yet. Rough estimate: PR opened: no estimate yet (0 samples); merge: no estimate yet (0 samples); publish: no estimate yet (0 samples)',
+    expect(lines[0]).toBe('python 3.14.8: in docker-library/python only; no official-images PR yet. Rough estimate: PR opened, merge, publish: no estimate yet (0 samples)');
+    expect(lines[1]).toMatch(
+      /^source: docker-library\/python versions\.json names it since \d+s ago https:\/\/github\.com\/docker-library\/python\/blob\/master\/versions\.json · no official-images PR names 3\.14\.8 yet https:\/\/github\.com\/docker-library\/official-images\/pulls\?q=\S+ · Docker Hub: no python:3\.14\.8 tag yet$/,
     );
-    expect(lines[1]).toMatch(/^1\. source: docker-library\/python versions\.json names it since \d+s ago https:\/\/github\.com\/docker-library\/python\/blob\/master\/versions\.json$/);
-    expect(lines[2]).toMatch(/^2\. official-images: no PR names 3\.14\.8 yet https:\/\/github\.com\/docker-library\/official-images\/pulls\?q=/);
-    expect(lines[3]).toBe('3. Docker Hub: no python:3.14.8 tag yet');
 
     // An official-images PR names it (in its body, as docker-library's bot writes them).
     const n = w.openPr({
@@ -79,41 +82,42 @@ describe('when <image> <version>', () => {
     w.setChecks(n, 'failure');
     text = await ask('!when python 3.14.8');
     lines = text.split('\n');
-    expect(lines[0]).toMatch(/^python 3\.14\.8: in review: official-images PR #1 is open\. Rough estimate: merge: no estimate yet \(0 samples\); publish: no estimate yet \(0 samples\)$/);
-    expect(lines[2]).toMatch(/^2\. official-images: PR #1 <https:\/\/github\.com\/docker-library\/official-images\/pull\/1> open \d+s ago, checks failing \(Build and Test\), no review yet: Update python$/);
+    expect(lines[0]).toBe('python 3.14.8: in review: official-images PR #1 is open; checks failing (Build and Test); no review yet. Rough estimate: merge, publish: no estimate yet (0 samples)');
+    expect(lines[1]).toMatch(/^PR #1 <https:\/\/github\.com\/docker-library\/official-images\/pull\/1> open \d+s ago: Update python · source: docker-library\/python versions\.json names it since \d+s ago \S+ · Docker Hub: no python:3\.14\.8 tag yet$/);
     w.review(n, { author: 'tianon', state: 'APPROVED' });
-    expect((await ask('!when python 3.14.8')).split('\n')[2]).toMatch(/checks failing \(Build and Test\), approved: Update python$/);
+    expect((await ask('!when python 3.14.8')).split('\n')[0]).toMatch(/PR #1 is open; checks failing \(Build and Test\); approved\./);
 
     // Merged: waiting for the build.
     w.merge(n);
     text = await ask('!when python 3.14.8');
     lines = text.split('\n');
-    expect(lines[0]).toBe('python 3.14.8: merged into official-images; waiting for the build and push to Docker Hub. Rough estimate: publish: no estimate yet (0 samples)');
-    expect(lines[2]).toMatch(/^2\. official-images: PR #1 <\S+> merged \d+s ago: Update python$/);
+    expect(lines[0]).toMatch(/^python 3\.14\.8: merged in official-images PR #1 \d+s ago; not on Docker Hub yet, waiting for the build and push\. Rough estimate: publish: no estimate yet \(0 samples\)$/);
+    expect(lines[1]).toMatch(/^PR #1 <\S+> merged \d+s ago: Update python · source: /);
 
     // Published on some architectures, then on all of them.
     publish(h, '3.14.8', ['amd64', 'arm64v8']);
     text = await ask('!when python 3.14.8');
     lines = text.split('\n');
     const pending = lineArches.filter((a) => a !== 'amd64' && a !== 'arm64v8');
-    expect(lines[0]).toBe(`python 3.14.8: published on 2 of ${lineArches.length} architectures; still building: ${pending.slice(0, 6).join(', ')}${pending.length > 6 ? ` and ${pending.length - 6} more` : ''}. Rough estimate: publish: no estimate yet (0 samples)`);
-    expect(lines[3]).toMatch(new RegExp(`^3\\. Docker Hub: python:3\\.14\\.8 pushed \\d+s ago, digest sha256:(ab){32}; amd64 sha256:0{12}, arm64v8 sha256:1{12}; pending: `));
+    expect(lines[0]!.replace(/\d+s ago/, 'Ns ago')).toBe(
+      `python 3.14.8: on Docker Hub since Ns ago for 2 of ${lineArches.length} architectures, still building: ${pending.join(', ')}; digest sha256:${'ab'.repeat(6)}. Rough estimate: publish: no estimate yet (0 samples)`,
+    );
+    // The Hub link first in line 2, whole.
+    expect(lines[1]).toMatch(/^https:\/\/hub\.docker\.com\/_\/python\/tags\?name=3\.14\.8 · PR #1 <\S+> merged \d+s ago: Update python · source: /);
 
     publish(h, '3.14.8', lineArches);
     text = await ask('!when python 3.14.8');
     lines = text.split('\n');
-    expect(lines[0]).toBe(`python 3.14.8: published on Docker Hub for ${lineArches.length} architectures`);
-    expect(lines[3]).toContain(`digest sha256:${'ab'.repeat(32)}`);
-    expect(lines[3]).not.toContain('pending');
+    expect(lines[0]!.replace(/\d+s ago/, 'Ns ago')).toBe(`python 3.14.8: on Docker Hub since Ns ago for ${lineArches.length} architectures; digest sha256:${'ab'.repeat(6)}`);
+    expect(text).not.toContain('pending');
 
     // A version the manifest already lists, with no PR: its tags, and every arch published.
     const tagged = catalog.tag('python', '3.14.7')!;
     publish(h, '3.14.7', tagged.architectures);
     text = await ask('!when python:3.14.7');
     lines = text.split('\n');
-    expect(lines[0]).toBe(`python 3.14.7: published on Docker Hub for ${tagged.architectures.length} architectures`);
-    expect(lines[2]).toMatch(/^2\. official-images: library\/python lists it \(tags 3\.14\.7-trixie, 3\.14-trixie, 3-trixie, trixie, \S+ and \d+ more\); no PR found$/);
-    expect(lines[3]).toMatch(/; also tagged 3\.14\.7-trixie, 3\.14-trixie/);
+    expect(lines[0]!.replace(/\d+s ago/, 'Ns ago')).toBe(`python 3.14.7: on Docker Hub since Ns ago for ${tagged.architectures.length} architectures; digest sha256:${'ab'.repeat(6)}`);
+    expect(lines[1]).toMatch(/^https:\/\/hub\.docker\.com\/_\/python\/tags\?name=3\.14\.7 · also tagged 3\.14\.7-trixie, 3\.14-trixie, .* and \d+ more · library\/python lists it/);
 
     // The repo -> PR delay of 3.14.8 was observed: it now feeds the estimate for the next one.
     w.commitFiles('docker-library/python', { 'versions.json': versionsJson('3.14.9') }, 'Update 3.14 to 3.14.9');
@@ -153,9 +157,8 @@ describe('when <image> <version>', () => {
     h.gh.world.merge(n);
     await h.hub.faults.refuseConnections();
     const merged = await ask('!when python 3.14.8');
-    expect(merged.split('\n')[0]).toMatch(/^python 3\.14\.8: merged into official-images; Docker Hub state unknown \(Docker Hub is unreachable\), so whether it is built and pushed is unknown\./);
+    expect(merged.split('\n')[0]).toMatch(/^python 3\.14\.8: merged in official-images PR #\d+ \d+s ago; Docker Hub state unknown \(Docker Hub is unreachable\), so whether it is built and pushed is unknown\./);
     expect(merged).not.toContain('waiting for the build');
-    expect(merged).toContain('3. Docker Hub: state unknown (Docker Hub is unreachable)');
 
     // GitHub down too: nothing can be said to have "not started".
     h.gh.faults.serverError(10, 502);
@@ -185,6 +188,6 @@ describe('when <image> <version>', () => {
     ]);
     h.gh.world.addRepository('docker-library/python', { files: { 'versions.json': versionsJson('3.14.8') } });
     const first = (await ask('!when python 3.14.8')).split('\n')[0]!;
-    expect(first).toMatch(/merge ~\d+s after the PR opens \(median of 1 observed\); publish ~\d+s after the merge \(median of 1 observed\)$/);
+    expect(first).toMatch(/merge ~\d+s after the PR opens \(median of 1 observed\); publish ~\d+s after the merge \(median of 1 observed\); PR opened: no estimate yet \(0 samples\)$/);
   });
 });

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderRichText } from '../../../adapters/irc/render.js';
 import { renderMessage } from '../../../adapters/slack/blocks.js';
-import { renderPr, renderPrs, renderQueue, renderWhen } from '../../../commands/pr-render.js';
+import { renderPr, renderPrs, renderQueue } from '../../../commands/pr-render.js';
+import { renderWhen } from '../../../commands/when-render.js';
+import { LINE_BYTES } from '../../../commands/catalog-fit.js';
 import { namesVersion, parseWhenQuestion, prNumberIn } from '../../../src/prs/pure.js';
 import type { PrDetail, WhenAnswer } from '../../../src/services.js';
 
@@ -78,12 +80,40 @@ describe('IRC and Slack rendering of PR answers', () => {
       ],
     };
     const w = renderRichText(renderWhen(when, 'docker-library/official-images', NOW), { colors: false });
+    // Two lines, key fact first; the PR link whole at the start of line 2.
     expect(w).toEqual([
-      'php 8.5.1: in review: official-images PR #20123 is open. Rough estimate: merge ~2d after the PR opens (median of 3 observed); publish ~3h after the merge (median of 2 observed)',
-      '1. source: docker-library/php versions.json names it since 1h ago https://github.com/docker-library/php/blob/master/versions.json',
-      `2. official-images: PR #20123 <${pr.url}> open 3d ago, checks failing (Build <!channel>), changes requested: Update php <!channel> <@U123|x> *bold* PRIVMSG #x :hi ACTION &amp;`,
-      '3. Docker Hub: no php:8.5.1 tag yet',
+      'php 8.5.1: in review: official-images PR #20123 is open; checks failing (Build <!channel>); changes requested. Rough estimate: merge ~2d after the PR opens (median of 3 observed); publish ~3h after the merge (median of 2 observed)',
+      `PR #20123 <${pr.url}> open 3d ago: Update php <!channel> <@U123|x> *bold* PRIVMSG #x :hi ACTION &amp; · source: docker-library/php versions.json names it since 1h ago https://github.com/docker-library/php/blob/master/versions.json · Docker Hub: no php:8.5.1 tag yet`,
     ]);
+    for (const line of w) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(LINE_BYTES);
+
+    // Published with every step and long lists: still two lines, the Hub link whole in line 2.
+    const arches = ['amd64', 'arm32v5', 'arm32v6', 'arm32v7', 'arm64v8', 'i386', 'ppc64le', 'riscv64', 's390x'];
+    const published: WhenAnswer = {
+      ...when,
+      pr: { kind: 'pr', pr: { ...pr, state: 'MERGED', mergedAt: NOW - 7_200_000 } },
+      hub: {
+        kind: 'published',
+        tag: '8.5.1',
+        digest: `sha256:${'ab'.repeat(32)}`,
+        pushedAt: NOW - 600_000,
+        arches: arches.slice(0, 2).map((arch) => ({ arch, digest: `sha256:${'1'.repeat(64)}` })),
+        pendingArches: arches.slice(2),
+        tags: Array.from({ length: 40 }, (_, i) => `8.5.1-variant-${i}`),
+      },
+    };
+    const p = renderRichText(renderWhen(published, 'docker-library/official-images', NOW), { colors: false });
+    expect(p).toHaveLength(2);
+    expect(p[0]).toMatch(/^php 8\.5\.1: on Docker Hub since 10m ago for 2 of 9 architectures, still building: arm32v6, .*; digest sha256:abababababab\. Rough estimate: publish ~3h after the merge/);
+    expect(p[1]).toMatch(/^https:\/\/hub\.docker\.com\/_\/php\/tags\?name=8\.5\.1 · also tagged 8\.5\.1-variant-0, .* and \d+ more · PR #20123 </);
+    for (const line of p) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(LINE_BYTES);
+
+    // Docker Hub slow: pending, not "waiting for the build".
+    const pending = renderRichText(renderWhen({ ...published, hub: { kind: 'pending' } }, 'docker-library/official-images', NOW), { colors: false });
+    expect(pending[0]).toBe(
+      'php 8.5.1: merged in official-images PR #20123 2h ago; Docker Hub: pending (slow to answer; ask again in a few seconds), so whether it is built and pushed is unknown. Rough estimate: publish ~3h after the merge (median of 2 observed)',
+    );
+    expect(pending.join('\n')).not.toContain('waiting');
     const slack = JSON.stringify(renderMessage(renderWhen(when, 'docker-library/official-images', NOW)));
     expect(slack).not.toMatch(/<!channel>|<@U123/);
     expect(slack).toContain(`<${pr.url}|PR #20123>`);

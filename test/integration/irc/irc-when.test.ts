@@ -1,0 +1,79 @@
+/**
+ * `when` on a real InspIRCd network with the fake GitHub and a slow fake Docker Hub: the answer
+ * comes from the manifest and the PR without waiting for Hub (its facts are called pending), in
+ * at most two channel lines with the PR link whole; the Hub lookup it did not wait for fills the
+ * cache, so asking again shows where the version is on Docker Hub.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js';
+import { startFakeHub, type FakeHub } from '../../support/fake-hub.js';
+import { IrcTestClient } from '../../support/irc-client.js';
+import { startBot, type BotHarness } from '../../support/irc-app.js';
+import { failWithoutIrcServer, ircServerUsable, startIrcServer, type IrcServer } from '../../support/irc-server.js';
+
+const ciFailure = failWithoutIrcServer();
+if (ciFailure) it('needs InspIRCd and Atheme (CI=true)', () => expect.fail(ciFailure));
+
+/** Longer than the bot used to wait for Hub in `when` (4 s), far longer than it waits now. */
+const SLOW_HUB_MS = 3000;
+
+describe.skipIf(!ircServerUsable('irc-when.test.ts'))('when over IRC with a slow Docker Hub', () => {
+  let server: IrcServer;
+  let gh: FakeGitHub;
+  let hub: FakeHub;
+  let bot: BotHarness;
+  let alice: IrcTestClient;
+
+  beforeAll(async () => {
+    server = await startIrcServer();
+    gh = await startFakeGitHub();
+    hub = await startFakeHub();
+    gh.world.addRepository('docker-library/official-images');
+    gh.world.addRepository('docker-library/python', { files: { 'versions.json': JSON.stringify({ '3.14': { version: '3.14.8' } }) } });
+    bot = await startBot({ server, github: gh, hubUrl: hub.url, irc: { channels: [{ name: '#docker-library' }] } });
+    alice = await IrcTestClient.connect({ port: server.port, nick: 'alice' });
+    await alice.join('#docker-library');
+  }, 60_000);
+
+  afterAll(async () => {
+    await alice?.quit();
+    await bot?.stop();
+    await server?.stop();
+    await gh?.close();
+    await hub?.close();
+  });
+
+  /** The bot's lines answering `text`: everything before its answer to a marker command sent next. */
+  async function ask(text: string): Promise<string[]> {
+    const before = alice.messagesFrom('doibot', '#docker-library').length;
+    alice.privmsg('#docker-library', text);
+    alice.privmsg('#docker-library', '!testecho end-of-answer');
+    const lines = () => alice.messagesFrom('doibot', '#docker-library').slice(before).map((l) => l.params[1]!);
+    const deadline = Date.now() + 20_000;
+    while (!lines().some((l) => l.includes('end-of-answer'))) {
+      if (Date.now() > deadline) throw new Error(`no marker reply; got ${JSON.stringify(lines())}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return lines().slice(0, lines().findIndex((l) => l.includes('end-of-answer')));
+  }
+
+  it('answers from GitHub and the manifest at once, Hub pending, then Hub facts from the cache', { timeout: 60_000 }, async () => {
+    const n = gh.world.openPr({ title: 'Update python to 3.14.8', files: ['library/python'], labels: ['library/python'] });
+    gh.world.merge(n);
+    hub.world.setTag('python', '3.14.8', { digest: `sha256:${'ab'.repeat(32)}`, images: [{ os: 'linux', architecture: 'amd64', digest: `sha256:${'1'.repeat(64)}` }] });
+    hub.faults.delay(1, SLOW_HUB_MS);
+
+    const first = await ask('!when python 3.14.8');
+    expect(first).toHaveLength(2);
+    expect(first[0]).toMatch(/^\x02python 3\.14\.8\x02: merged in official-images PR #\d+ \d+s ago; Docker Hub: pending \(slow to answer; ask again in a few seconds\), so whether it is built and pushed is unknown\./);
+    expect(first.join('\n')).not.toContain('waiting for the build');
+    expect(first[1]).toMatch(new RegExp(`^PR #${n} <https://github\\.com/docker-library/official-images/pull/${n}> merged `));
+
+    // The lookup the answer did not wait for goes on and fills the cache.
+    await new Promise((resolve) => setTimeout(resolve, SLOW_HUB_MS + 500));
+    const second = await ask('!when python 3.14.8');
+    expect(second).toHaveLength(2);
+    expect(second[0]).toMatch(/^\x02python 3\.14\.8\x02: on Docker Hub .*digest sha256:abababababab/);
+    expect(second[1]).toMatch(/^https:\/\/hub\.docker\.com\/_\/python\/tags\?name=3\.14\.8 · /);
+  });
+});
