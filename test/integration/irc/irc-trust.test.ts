@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeformHandlers } from '../../../commands/index.js';
 import { IrcTestClient } from '../../support/irc-client.js';
+import { askInChannel } from '../../support/irc-ask.js';
 import { startBot, type BotHarness } from '../../support/irc-app.js';
 import { failWithoutIrcServer, ircServerUsable, startIrcServer, type IrcServer } from '../../support/irc-server.js';
 import { PYTHON_PLATFORMS, startFakeRegistry, type FakeRegistry } from '../../support/fake-registry.js';
@@ -44,19 +45,7 @@ describe.skipIf(!ircServerUsable('irc-trust.test.ts'))('trust over IRC', () => {
     await registry?.close();
   });
 
-  /** The bot's lines answering `text`: everything before its answer to a marker command sent next. */
-  async function ask(text: string): Promise<string[]> {
-    const before = alice.messagesFrom('doibot', '#docker-library').length;
-    alice.privmsg('#docker-library', text);
-    alice.privmsg('#docker-library', '!testecho end-of-answer');
-    const lines = () => alice.messagesFrom('doibot', '#docker-library').slice(before).map((l) => l.params[1]!);
-    const deadline = Date.now() + 15_000;
-    while (!lines().some((l) => l.includes('end-of-answer'))) {
-      if (Date.now() > deadline) throw new Error(`no marker reply; got ${JSON.stringify(lines())}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    return lines().slice(0, lines().findIndex((l) => l.includes('end-of-answer')));
-  }
+  const ask = (text: string): Promise<string[]> => askInChannel(alice, '#docker-library', text);
 
   it('answers !trust in two channel lines: the key fact first, then inspect and the whole pin', async () => {
     const lines = await ask('!trust python:3.13');

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js';
 import { startFakeHub, type FakeHub } from '../../support/fake-hub.js';
 import { IrcTestClient } from '../../support/irc-client.js';
+import { askInChannel } from '../../support/irc-ask.js';
 import { startBot, type BotHarness } from '../../support/irc-app.js';
 import { failWithoutIrcServer, ircServerUsable, startIrcServer, type IrcServer } from '../../support/irc-server.js';
 
@@ -43,19 +44,7 @@ describe.skipIf(!ircServerUsable('irc-when.test.ts'))('when over IRC with a slow
     await hub?.close();
   });
 
-  /** The bot's lines answering `text`: everything before its answer to a marker command sent next. */
-  async function ask(text: string): Promise<string[]> {
-    const before = alice.messagesFrom('doibot', '#docker-library').length;
-    alice.privmsg('#docker-library', text);
-    alice.privmsg('#docker-library', '!testecho end-of-answer');
-    const lines = () => alice.messagesFrom('doibot', '#docker-library').slice(before).map((l) => l.params[1]!);
-    const deadline = Date.now() + 20_000;
-    while (!lines().some((l) => l.includes('end-of-answer'))) {
-      if (Date.now() > deadline) throw new Error(`no marker reply; got ${JSON.stringify(lines())}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    return lines().slice(0, lines().findIndex((l) => l.includes('end-of-answer')));
-  }
+  const ask = (text: string): Promise<string[]> => askInChannel(alice, '#docker-library', text, { timeoutMs: 20_000 });
 
   it('answers from GitHub and the manifest at once, Hub pending, then Hub facts from the cache', { timeout: 60_000 }, async () => {
     const n = gh.world.openPr({ title: 'Update python to 3.14.8', files: ['library/python'], labels: ['library/python'] });
