@@ -4,6 +4,7 @@ import { about, status } from './about.js';
 import { help } from './help.js';
 import { cancel, confirm, feedback, feedbackPending, feedbackStatus } from './feedback.js';
 import { image } from './image.js';
+import { more } from './more.js';
 import { catalogQuestions } from './catalog-freeform.js';
 import { search } from './search.js';
 import { arches, tag } from './tag.js';
@@ -23,7 +24,7 @@ import { proposalQuestion, proposals } from './proposals.js';
 import { knowledgeQuestions } from './knowledge-freeform.js';
 
 /** Every command the bot knows. Order is the order `help` lists them in. */
-export const allCommands: readonly CommandDef[] = [help, about, status, image, tags, tag, arches, search, pr, prsCommand, queue, proposals, when, trust, notify, subscriptions, subscribe, unsubscribe, why, feedback, feedbackStatus, feedbackPending, confirm, cancel];
+export const allCommands: readonly CommandDef[] = [help, about, status, image, tags, tag, arches, search, pr, prsCommand, queue, proposals, when, trust, notify, subscriptions, subscribe, unsubscribe, why, feedback, feedbackStatus, feedbackPending, confirm, cancel, more];
 
 /**
  * Tried in order for addressed text that is not a command, each on what src/understand made of

@@ -229,6 +229,7 @@ export function createApp(deps: AppDeps): App {
     trust,
     knownAnswers,
     knowledge,
+    pages: delivery.pages,
   };
   const dispatcher = new Dispatcher({
     registry,

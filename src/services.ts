@@ -2,7 +2,7 @@
  * The service interfaces commands receive through CommandContext. Commands depend on these
  * shapes only; concrete implementations are wired in src/app.ts.
  */
-import type { AdapterStatus, InboundMessage, UserRef } from './core/chat.js';
+import type { AdapterStatus, ChannelKey, InboundMessage, UserRef } from './core/chat.js';
 import type { RichText } from './core/richtext.js';
 import type { AccessLevel } from './dispatch/levels.js';
 import type { Catalog } from './catalog/catalog.js';
@@ -102,6 +102,13 @@ export interface CommandServices {
   readonly knownAnswers?: { match(text: string): CannedAnswer | undefined };
   /** The DOI knowledge base: general questions answered in chat (`about` shows its review date). */
   readonly knowledge?: KnowledgeLookup;
+  /** The rest of long private answers, for `more`. */
+  readonly pages?: PageLookup;
+}
+
+export interface PageLookup {
+  /** The next page kept for `asker` in `channel`; undefined when nothing (current) is kept. */
+  next(channel: ChannelKey, asker: UserRef, pageLines: number): RichText | undefined;
 }
 
 export type { NotificationInfo, NotifyAddResult, NotifyRequest, PrDetail, PrListing, QueueInfo, WhenAnswer };

@@ -8,3 +8,6 @@ export const IRC_CAPABILITIES: AdapterCapabilities = {
   editableCards: false,
   ephemeralReplies: false,
 };
+
+/** Lines one private page shows before "type more" (the core pages: src/outbox/paging.ts). */
+export const PRIVATE_PAGE_LINES = 10;

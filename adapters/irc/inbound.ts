@@ -95,9 +95,3 @@ export function toInbound(ev: PrivmsgLike, ctx: InboundContext): InboundMessage 
 function tagString(v: string | true | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
-
-/** "more" / "!more" (or "bot: more"): a request for the rest of a long reply. */
-export function isMoreRequest(msg: InboundMessage): boolean {
-  const t = msg.text.trim().toLowerCase();
-  return t === '!more' || ((msg.addressed || msg.isDirect) && t === 'more');
-}

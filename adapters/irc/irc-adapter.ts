@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import ircFramework, { type Client, type RawMessage } from 'irc-framework';
-import { accountOfTarget, type AdapterCapabilities, type AdapterStatus, type ChatAdapter, type InboundMessage, type OutboundMessage, type SendResult } from '../../src/core/chat.js';
+import { accountOfTarget, type AdapterCapabilities, type AdapterStatus, type ChatAdapter, type InboundMessage, type OutboundMessage, type ReplyLayout, type SendResult } from '../../src/core/chat.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { ConfigError, errorMessage, RecipientAwayError, UpstreamError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/log.js';
 import { ircLower } from './accounts.js';
-import { IRC_CAPABILITIES } from './capabilities.js';
+import { IRC_CAPABILITIES, PRIVATE_PAGE_LINES } from './capabilities.js';
 import { followMembership, IrcIdentity } from './identity.js';
-import { isMoreRequest, toInbound, type PrivmsgLike } from './inbound.js';
+import { toInbound, type PrivmsgLike } from './inbound.js';
+import { ircReplyLayout, targetOf } from './layout.js';
 import { DEFAULT_MAX_PER_TARGET, DroppedError, Pacer, QueueFullError } from './pacing.js';
 import { renderRichText, stripUnsafe } from './render.js';
-import { fitChannelReply, privatePage } from './overflow.js';
 import { CaTransport } from './tls-transport.js';
 import { maxTextBytes, splitUtf8 } from './split.js';
 
@@ -81,13 +81,7 @@ const JOIN_REFUSALS: Record<string, string> = {
 const SASL_FAILURES = new Set(['902', '904', '905', '906', '908']);
 const BAN_PATTERN = /\b([kgzd]-?lined|banned)\b/i;
 const MAX_PENDING_PER_SENDER = 50;
-const MORE_TTL_MS = 15 * 60_000;
 const CTCP_COOLDOWN_MS = 10_000;
-
-interface MoreBuffer {
-  lines: string[];
-  expiresAt: number;
-}
 
 /**
  * Libera.Chat (or any IRCv3 server) over irc-framework. The library only parses and holds the
@@ -97,6 +91,7 @@ interface MoreBuffer {
 export class IrcAdapter implements ChatAdapter {
   readonly platform = 'irc' as const;
   readonly capabilities: AdapterCapabilities;
+  readonly layout: ReplyLayout;
   readonly #o: IrcAdapterOptions;
   readonly #s: IrcSettings;
   readonly #log: Logger;
@@ -107,7 +102,6 @@ export class IrcAdapter implements ChatAdapter {
   readonly #joined = new Map<string, string>();
   readonly #invited = new Map<string, string>();
   readonly #refused = new Map<string, string>();
-  readonly #more = new Map<string, MoreBuffer>();
   readonly #chains = new Map<string, { tail: Promise<void>; pending: number }>();
   readonly #ctcpAnswered = new Map<string, number>();
   readonly #stopSignal = new AbortController();
@@ -136,7 +130,8 @@ export class IrcAdapter implements ChatAdapter {
     this.#s = opts.settings;
     this.#log = opts.log;
     this.#clock = opts.clock ?? systemClock;
-    this.capabilities = { ...IRC_CAPABILITIES, linesPerReply: this.#s.maxLinesPerReply };
+    this.capabilities = { ...IRC_CAPABILITIES, linesPerReply: this.#s.maxLinesPerReply, privatePageLines: PRIVATE_PAGE_LINES };
+    this.layout = ircReplyLayout({ budget: (target) => this.#budget(target), colors: this.#s.colors, nick: () => this.nick });
     if (this.#s.saslPassword && !this.#s.tls && !opts.clientCertificate && !opts.allowInsecure) {
       throw new ConfigError(['IRC_SASL_PASSWORD: refusing SASL PLAIN without TLS (the password would travel in cleartext); set IRC_TLS=true or DOIBOT_ALLOW_INSECURE=true']);
     }
@@ -216,7 +211,7 @@ export class IrcAdapter implements ChatAdapter {
 
   async send(msg: OutboundMessage): Promise<SendResult> {
     if (this.#state === 'stopped') throw new UpstreamError('irc.stopped', 'IRC adapter stopped', { retryable: false });
-    const target = await this.#resolveTarget(msg.channel.startsWith('irc:') ? msg.channel.slice(4) : '');
+    const target = await this.#resolveTarget(msg.channel.startsWith('irc:') ? targetOf(msg.channel) : '');
     if (!/^[^\s,\u0000-\u001f:]{1,200}$/u.test(target) || target.startsWith('*')) {
       throw new UpstreamError('irc.bad-target', `not an IRC channel or nick: ${JSON.stringify(msg.channel)}`, { retryable: false });
     }
@@ -225,12 +220,8 @@ export class IrcAdapter implements ChatAdapter {
     if (refusal !== undefined) {
       throw new UpstreamError('irc.not-joined', `cannot send to ${target}: ${refusal}`, { retryable: false });
     }
+    // Replies arrive already cut to a channel's lines or a private page (src/outbox/paging.ts).
     let texts = this.#toTextLines(msg, target);
-    const asker = msg.kind === 'reply' ? msg.replyTo : undefined;
-    if (asker && isChannel) {
-      const lineBytes = maxTextBytes('x'.repeat(Math.max(this.nick.length, this.#s.nick.length) + 3), target);
-      texts = fitChannelReply(texts, this.#s.maxLinesPerReply, { link: msg.body.wholeAnswerUrl, lineBytes, botNick: this.nick, question: asker.question });
-    } else if (asker) texts = this.#page(this.#moreKey(target, asker.asker.id), texts);
     if (texts.length > DEFAULT_MAX_PER_TARGET) texts = [...texts.slice(0, DEFAULT_MAX_PER_TARGET - 1), `(${texts.length - DEFAULT_MAX_PER_TARGET + 1} more lines not sent: too long for IRC)`];
     await this.#enqueue(target, texts, msg.kind === 'reply');
     return { ref: `irc-${++this.#seq}` };
@@ -249,9 +240,13 @@ export class IrcAdapter implements ChatAdapter {
     return nick;
   }
 
+  /** Bytes of text one PRIVMSG to `target` holds, whatever nick the bot has by then. */
+  #budget(target: string): number {
+    return maxTextBytes('x'.repeat(Math.max(this.nick.length, this.#s.nick.length) + 3), target);
+  }
+
   #toTextLines(msg: OutboundMessage, target: string): string[] {
-    const nickForBudget = 'x'.repeat(Math.max(this.nick.length, this.#s.nick.length) + 3);
-    const budget = maxTextBytes(nickForBudget, target);
+    const budget = this.#budget(target);
     return renderRichText(msg.body, { colors: this.#s.colors, maxLinkBytes: budget }).flatMap((l) => splitUtf8(l, budget));
   }
 
@@ -608,10 +603,6 @@ export class IrcAdapter implements ChatAdapter {
         });
         if (!msg) return;
         if (msg.author.account) this.#identity.noteVerified(msg.author.id, msg.author.account);
-        if (isMoreRequest(msg)) {
-          await this.#sendMore(msg);
-          return;
-        }
         await onMessage(msg);
       } catch (err) {
         this.#log.error({ err }, 'irc inbound message failed');
@@ -620,37 +611,6 @@ export class IrcAdapter implements ChatAdapter {
         if (chain.pending === 0 && this.#chains.get(senderKey) === chain) this.#chains.delete(senderKey);
       }
     });
-  }
-
-  async #sendMore(msg: InboundMessage): Promise<void> {
-    const target = msg.channel.id;
-    const key = this.#moreKey(target, msg.author.id);
-    const buf = this.#more.get(key);
-    this.#more.delete(key);
-    if (!msg.isDirect || !buf || buf.expiresAt < this.#clock.now()) {
-      const why = msg.isDirect ? 'nothing more to show.' : 'nothing more to show here: long answers are paged in private messages only.';
-      await this.#enqueue(target, [`${msg.isDirect ? '' : `${msg.author.id}: `}${why}`], true);
-      return;
-    }
-    await this.#enqueue(target, this.#page(key, buf.lines), true);
-  }
-
-  /** One private page of `texts`; the rest waits for `more` under `key`. */
-  #page(key: string, texts: readonly string[]): string[] {
-    const { now, rest } = privatePage(texts);
-    if (rest.length) this.#more.set(key, { lines: [...rest], expiresAt: this.#clock.now() + MORE_TTL_MS });
-    else this.#more.delete(key);
-    return [...now];
-  }
-
-  #moreKey(target: string, nick: string): string {
-    this.#pruneMore();
-    return `${ircLower(target)}\u0000${ircLower(nick)}`;
-  }
-
-  #pruneMore(): void {
-    const now = this.#clock.now();
-    for (const [k, b] of this.#more) if (b.expiresAt < now) this.#more.delete(k);
   }
 
   #onCtcp(nick: string, type: string | null, message: string): void {

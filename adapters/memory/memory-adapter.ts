@@ -41,9 +41,10 @@ export class MemoryAdapter implements ChatAdapter {
   #seq = 0;
   readonly #waiters: Array<{ count: number; resolve: () => void }> = [];
 
-  constructor(platform: Platform = 'memory') {
+  /** `declares`: capabilities on top of the stand-in's (a chat that pages, a channel line limit). */
+  constructor(platform: Platform = 'memory', declares: Partial<AdapterCapabilities> = {}) {
     this.platform = platform;
-    this.capabilities = standInCapabilities(platform);
+    this.capabilities = { ...standInCapabilities(platform), ...declares };
   }
 
   async start(onMessage: (msg: InboundMessage) => Promise<void>): Promise<void> {

@@ -7,4 +7,6 @@ export const SLACK_CAPABILITIES: AdapterCapabilities = {
   privateMessageName: 'a direct message',
   editableCards: true,
   ephemeralReplies: true,
+  // A long answer in a DM comes a screenful at a time; `more` shows the next one.
+  privatePageLines: 30,
 };

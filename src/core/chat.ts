@@ -1,4 +1,4 @@
-import type { RichText } from './richtext.js';
+import type { Line, RichText } from './richtext.js';
 
 export type Platform = 'console' | 'memory' | 'irc' | 'slack';
 
@@ -138,8 +138,33 @@ export interface AdapterCapabilities {
   readonly editableCards: boolean;
   /** Some replies can be shown to the asker alone (Slack slash commands). */
   readonly ephemeralReplies: boolean;
-  /** Lines a reply may take in a shared channel; undefined: no limit of its own. */
+  /**
+   * Lines a reply may take in a shared channel; undefined: no limit of its own. A longer reply
+   * shows its first lines, then a count and where the whole answer is (never "type more").
+   */
   readonly linesPerReply?: number;
+  /**
+   * Paging: a private reply longer than this shows one page, and `more` shows the next one.
+   * undefined: private replies are sent whole.
+   */
+  readonly privatePageLines?: number;
+}
+
+/**
+ * How a platform lays a reply out in lines, for the core's paging (src/outbox/paging.ts). Without
+ * it, each RichText line is one displayed line and every line fits.
+ */
+export interface ReplyLayout {
+  /**
+   * `body` as displayed lines in `channel`: one Line per line the platform shows (a long line
+   * split, never inside a link). Actions the platform shows as text are among the lines and
+   * left out of the result; sending the result shows exactly these lines.
+   */
+  lines(body: RichText, channel: ChannelKey): RichText;
+  /** Whether `line` shows whole in one displayed line, its links not shortened. */
+  fitsOneLine(line: Line, channel: ChannelKey): boolean;
+  /** How to ask the bot `question` privately ("/msg doibot tags python"), if the platform can say it. */
+  askPrivately?(question: string): string | undefined;
 }
 
 /** A platform that declares nothing special: plain messages, nothing private, nothing edited. */
@@ -154,6 +179,8 @@ export const PLAIN_CAPABILITIES: AdapterCapabilities = {
 export interface ChatAdapter {
   readonly platform: Platform;
   readonly capabilities: AdapterCapabilities;
+  /** How replies are laid out in lines, when a line is not simply a RichText line. */
+  readonly layout?: ReplyLayout;
   /**
    * Begins receiving. `onMessage` resolves once the message is fully handled (reply sent) and
    * never rejects; adapters that need ordering (console pipe mode) await it.

@@ -37,6 +37,8 @@ export interface RichText {
    * that show only its start (an IRC channel: two lines, then a count and this link).
    */
   readonly wholeAnswerUrl?: string;
+  /** A page of an earlier answer (`more`): sent as it is, never cut again. */
+  readonly isPage?: boolean;
 }
 
 export type InlineInput = Inline | string;

@@ -2,6 +2,7 @@ import type { AdapterCapabilities, ChannelKey, ChatAdapter, OutboundMessage, Pla
 import type { Clock } from '../core/clock.js';
 import { UpstreamError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { ReplyPages } from './paging.js';
 
 /**
  * The only door to the adapters: finds the adapter for a channel key and sends, retrying
@@ -12,6 +13,8 @@ export class Delivery {
   readonly #adapters = new Map<Platform, ChatAdapter>();
   readonly #log: Logger;
   readonly #clock: Clock;
+  /** Long replies cut to what their target shows at once; private rests kept for `more`. */
+  readonly pages: ReplyPages;
   /** Called after each attempt, for metrics. */
   onResult: ((platform: Platform, kind: OutboundMessage['kind'], outcome: 'ok' | 'retry' | 'failed') => void) | undefined;
 
@@ -19,6 +22,7 @@ export class Delivery {
     for (const a of adapters) this.#adapters.set(a.platform, a);
     this.#log = log;
     this.#clock = clock;
+    this.pages = new ReplyPages(clock);
   }
 
   adapterFor(channel: string): ChatAdapter | undefined {
@@ -60,9 +64,11 @@ export class Delivery {
     return adapter.send(msg);
   }
 
-  /** Replies: a few quick retries, then give up with a log line. */
-  async sendReply(msg: OutboundMessage, attempts = 3): Promise<SendResult | undefined> {
-    const platform = this.adapterFor(msg.channel)?.platform;
+  /** Replies: cut to what the target shows at once, a few quick retries, then give up with a log line. */
+  async sendReply(reply: OutboundMessage, attempts = 3): Promise<SendResult | undefined> {
+    const adapter = this.adapterFor(reply.channel);
+    const platform = adapter?.platform;
+    const msg = adapter ? this.pages.fit(reply, adapter) : reply;
     for (let i = 1; i <= attempts; i++) {
       try {
         // Not sendOnce: whether a retryable failure is final depends on the attempts left here.

@@ -6,10 +6,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fitChannelReply } from '../../../adapters/irc/overflow.js';
+import { IRC_CAPABILITIES } from '../../../adapters/irc/capabilities.js';
+import { ircReplyLayout } from '../../../adapters/irc/layout.js';
 import { renderRichText } from '../../../adapters/irc/render.js';
 import type { InboundMessage } from '../../../src/core/chat.js';
 import { toPlainText } from '../../../src/core/richtext.js';
+import { fitChannelReply } from '../../../src/outbox/paging.js';
 import { projectRoot } from '../../../src/paths.js';
 import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js';
 import { startFakeHub, type FakeHub } from '../../support/fake-hub.js';
@@ -68,7 +70,8 @@ describe('feedback through the app (GitHub configured)', () => {
     const ircLines = renderRichText(sent.body, { colors: false });
     expect(ircLines[0]).toContain(`confirm ${code}`);
     expect(ircLines.join('\n').split(`confirm ${code}`)).toHaveLength(2);
-    expect(fitChannelReply(ircLines, 2, { link: sent.body.wholeAnswerUrl, lineBytes: 400, botNick: 'doibot' })).toEqual([ircLines[0], `(${ircLines.length - 1} more lines: https://github.com/docker-library/python/issues)`]);
+    const irc = { capabilities: IRC_CAPABILITIES, layout: ircReplyLayout({ budget: () => 400, colors: false, nick: () => 'doibot' }) };
+    expect(renderRichText(fitChannelReply(sent.body, 2, 'irc:#docker-library', irc), { colors: false })).toEqual([ircLines[0], `(${ircLines.length - 1} more lines: https://github.com/docker-library/python/issues)`]);
     expect(sent.body.actions).toEqual([
       { label: 'File it', command: `confirm ${code}`, style: 'primary' },
       { label: 'Cancel', command: `cancel ${code}`, style: 'danger' },

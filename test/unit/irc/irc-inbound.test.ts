@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ircLower } from '../../../adapters/irc/accounts.js';
-import { isMoreRequest, toInbound, type InboundContext, type PrivmsgLike } from '../../../adapters/irc/inbound.js';
+import { toInbound, type InboundContext, type PrivmsgLike } from '../../../adapters/irc/inbound.js';
 
 const ctx = (over: Partial<InboundContext> = {}): InboundContext => ({
   currentNick: 'doibot',
@@ -86,11 +86,12 @@ describe('toInbound', () => {
     expect(toInbound(ev(), ctx())?.id).toBe('irc-in-1');
   });
 
-  it('recognises more requests', () => {
-    expect(isMoreRequest(toInbound(ev({ message: '!more' }), ctx())!)).toBe(true);
-    expect(isMoreRequest(toInbound(ev({ message: 'doibot: more' }), ctx())!)).toBe(true);
-    expect(isMoreRequest(toInbound(ev({ target: 'doibot', message: 'more' }), ctx())!)).toBe(true);
-    expect(isMoreRequest(toInbound(ev({ message: '!morex' }), ctx())!)).toBe(false);
+  // `more` is a command now (commands/more.ts): it reaches the dispatcher like any other.
+  it('passes more requests on as commands', () => {
+    expect(toInbound(ev({ message: '!more' }), ctx())).toMatchObject({ text: '!more', addressed: false });
+    expect(toInbound(ev({ message: 'doibot: more' }), ctx())).toMatchObject({ text: 'more', addressed: true });
+    expect(toInbound(ev({ target: 'doibot', message: 'more' }), ctx())).toMatchObject({ text: 'more', addressed: true, isDirect: true });
+    expect(toInbound(ev({ message: 'more' }), ctx())).toBeNull();
   });
 });
 
