@@ -4,44 +4,12 @@
  */
 import { z } from 'zod';
 import type { ChecksState, PrReview, PrSnapshot } from '../core/events.js';
+import { PR_POLL_FIELDS, prNodeWire, rateLimitWire, type PrNodeWire } from './pr-fields.js';
 
 /** PRs per page: labels/reviews/contexts/files per PR make 1 + 4×25 = 101 connection requests, 1 point. */
 export const PR_PAGE_SIZE = 25;
 /** The first run pages through open PRs in bigger pages (2 points each). */
 export const BASELINE_PAGE_SIZE = 50;
-
-/** What the poller (and so every stored PR snapshot) knows about a PR; `pr <n>` adds to it. */
-export const PR_POLL_FIELDS = /* GraphQL */ `
-  fragment DoiBotPollPrFields on PullRequest {
-    number
-    title
-    url
-    isDraft
-    state
-    createdAt
-    updatedAt
-    mergedAt
-    closedAt
-    headRefOid
-    changedFiles
-    additions
-    deletions
-    author { login }
-    labels(first: 20) { nodes { name } }
-    latestReviews(first: 10) { nodes { id state submittedAt author { login } } }
-    statusCheckRollup {
-      state
-      contexts(first: 30) {
-        nodes {
-          __typename
-          ... on CheckRun { name conclusion }
-          ... on StatusContext { context state }
-        }
-      }
-    }
-    files(first: 100) { nodes { path changeType } }
-  }
-`;
 
 export const POLL_QUERY = /* GraphQL */ `
   query DoiBotPoll($owner: String!, $name: String!, $first: Int!, $after: String, $states: [PullRequestState!]) {
@@ -83,66 +51,6 @@ export function blobsQuery(count: number): string {
   }`;
 }
 
-const rateLimitWire = z.object({ cost: z.number(), remaining: z.number(), resetAt: z.string() }).nullish();
-
-export const prNodeWire = z.object({
-  number: z.number().int().positive(),
-  title: z.string(),
-  url: z.string(),
-  isDraft: z.boolean(),
-  state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  mergedAt: z.string().nullish(),
-  closedAt: z.string().nullish(),
-  headRefOid: z.string(),
-  changedFiles: z.number().int().nonnegative(),
-  additions: z.number().int().nonnegative(),
-  deletions: z.number().int().nonnegative(),
-  // A deleted account shows as null ("ghost").
-  author: z.object({ login: z.string() }).nullish(),
-  labels: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()).nullish() }).nullish(),
-  latestReviews: z
-    .object({
-      nodes: z
-        .array(
-          z
-            .object({
-              id: z.string(),
-              state: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED', 'PENDING']),
-              submittedAt: z.string().nullish(),
-              author: z.object({ login: z.string() }).nullish(),
-            })
-            .nullable(),
-        )
-        .nullish(),
-    })
-    .nullish(),
-  statusCheckRollup: z
-    .object({
-      state: z.enum(['SUCCESS', 'FAILURE', 'PENDING', 'ERROR', 'EXPECTED']),
-      contexts: z
-        .object({
-          nodes: z
-            .array(
-              z
-                .object({
-                  __typename: z.string(),
-                  name: z.string().optional(),
-                  conclusion: z.string().nullish(),
-                  context: z.string().optional(),
-                  state: z.string().optional(),
-                })
-                .nullable(),
-            )
-            .nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
-  files: z.object({ nodes: z.array(z.object({ path: z.string(), changeType: z.string().nullish() }).nullable()).nullish() }).nullish(),
-});
-
 export const pollResponseWire = z.object({
   repository: z
     .object({
@@ -171,7 +79,6 @@ export const pollResponseWire = z.object({
   rateLimit: rateLimitWire,
 });
 export type PollResponse = z.infer<typeof pollResponseWire>;
-export type PrNodeWire = z.infer<typeof prNodeWire>;
 
 export const blobsResponseWire = z.object({
   repository: z.record(z.string(), z.object({ text: z.string().nullish(), isTruncated: z.boolean().optional() }).nullable()).nullable(),

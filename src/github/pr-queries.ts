@@ -4,17 +4,7 @@
  * can keep the budget. User input only ever travels in variables, never in document text.
  */
 import { z } from 'zod';
-import { PR_POLL_FIELDS, prNodeWire } from './pr-poll.js';
-
-/** The PR fields the event poller reads, plus what `pr <n>` shows on top. */
-const PR_FIELDS = /* GraphQL */ `
-  fragment DoiBotPrFields on PullRequest {
-    ...DoiBotPollPrFields
-    reviewDecision
-    latestReviews(first: 10) { nodes { commit { oid } } }
-  }
-  ${PR_POLL_FIELDS}
-`;
+import { PR_DETAIL_FIELDS, prDetailWire, rateLimitWire } from './pr-fields.js';
 
 export const PR_QUERY = /* GraphQL */ `
   query DoiBotPr($owner: String!, $name: String!, $number: Int!) {
@@ -27,7 +17,7 @@ export const PR_QUERY = /* GraphQL */ `
     }
     rateLimit { cost remaining resetAt }
   }
-  ${PR_FIELDS}
+  ${PR_DETAIL_FIELDS}
 `;
 
 /** Open PRs, newest activity first; `labels` narrows to one image ("library/python"). */
@@ -41,7 +31,7 @@ export const OPEN_PRS_QUERY = /* GraphQL */ `
     }
     rateLimit { cost remaining resetAt }
   }
-  ${PR_FIELDS}
+  ${PR_DETAIL_FIELDS}
 `;
 
 /**
@@ -64,7 +54,7 @@ export const SEARCH_PRS_QUERY = /* GraphQL */ `
     }
     rateLimit { cost remaining resetAt }
   }
-  ${PR_FIELDS}
+  ${PR_DETAIL_FIELDS}
 `;
 
 /**
@@ -108,32 +98,6 @@ export function imageRepoQuery(paths: number): string {
     rateLimit { cost remaining resetAt }
   }`;
 }
-
-const rateLimitWire = z.object({ cost: z.number(), remaining: z.number(), resetAt: z.string() }).nullish();
-
-export const prDetailWire = prNodeWire.extend({
-  reviewDecision: z.string().nullish(),
-  latestReviews: z
-    .object({
-      nodes: z
-        .array(
-          z
-            .object({
-              id: z.string(),
-              state: z.enum(['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED', 'PENDING']),
-              submittedAt: z.string().nullish(),
-              author: z.object({ login: z.string() }).nullish(),
-              commit: z.object({ oid: z.string() }).nullish(),
-            })
-            .nullable(),
-        )
-        .nullish(),
-    })
-    .nullish(),
-  mergeable: z.string().nullish(),
-  mergeStateStatus: z.string().nullish(),
-});
-export type PrDetailWire = z.infer<typeof prDetailWire>;
 
 export const prResponseWire = z.object({
   repository: z.object({ pullRequest: prDetailWire.nullish() }).nullish(),

@@ -5,7 +5,7 @@
  * travels in variables.
  */
 import { z } from 'zod';
-import { PR_POLL_FIELDS, prNodeWire } from './pr-poll.js';
+import { PR_POLL_FIELDS, prNodeWire, rateLimitWire } from './pr-fields.js';
 
 /** Labelled proposals read per query: the list is capped in chat anyway, the count is exact. */
 export const LABELED_FIRST = 30;
@@ -58,6 +58,6 @@ const searchNodeWire = z.union([proposalNodeWire.extend({ __typename: z.literal(
 export const proposalsResponseWire = z.object({
   labeled: z.object({ issueCount: z.number().int(), nodes: z.array(searchNodeWire.nullable()).nullish() }),
   repository: z.object({ pullRequests: z.object({ nodes: z.array(proposalNodeWire.nullable()).nullish() }) }).nullish(),
-  rateLimit: z.object({ cost: z.number(), remaining: z.number(), resetAt: z.string() }).nullish(),
+  rateLimit: rateLimitWire,
 });
 export type ProposalsResponse = z.infer<typeof proposalsResponseWire>;

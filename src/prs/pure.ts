@@ -4,7 +4,7 @@
  */
 import type { PrSnapshot } from '../core/events.js';
 import { toSnapshot } from '../github/pr-poll.js';
-import type { PrDetailWire } from '../github/pr-queries.js';
+import type { PrDetailWire } from '../github/pr-fields.js';
 import type { PrDetail, PrReviewInfo } from './types.js';
 
 /** Version text users and manifests use: 3.14.1, 24.1, 1.27.0-alpine is not one (tags are). */
