@@ -2,8 +2,8 @@
  * Composition root: the only module that reads process.env, argv, stdio and exits. Everything
  * else receives what it needs as parameters.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { fstatSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createApp } from './app.js';
 import { backupDatabase } from './store/backup.js';
 import { parseCommandLine, USAGE } from './cli.js';
@@ -14,7 +14,7 @@ import { describeConfig } from './config/summary.js';
 import type { ChatAdapter } from './core/chat.js';
 import { systemClock } from './core/clock.js';
 import { BotError, ConfigError, errorMessage } from './core/errors.js';
-import { createLogger } from './core/log.js';
+import { createLogger, logFileDestination, type DestinationStream, type Logger } from './core/log.js';
 import { githubClientFromConfig } from './catalog/choose-source.js';
 import { probeHealth } from './http/probe.js';
 import { HttpServer } from './http/server.js';
@@ -84,15 +84,30 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
 
+  // No chat platform: the console adapter answers on this terminal. JSON log lines there would
+  // bury the answers, so they go to a file next to the database.
+  const consoleMode = !config.slack && !config.irc;
+  const logFile = consoleMode ? terminalLogFile(config.db) : undefined;
+  let logDestination: DestinationStream | undefined;
+  if (logFile) {
+    try {
+      logDestination = logFileDestination(logFile);
+    } catch (err) {
+      process.stderr.write(`doi-bot: cannot write the log file ${logFile}: ${errorMessage(err)}\n`);
+      return 1;
+    }
+  }
+  const newLogger = (level: string): Logger => createLogger({ level, secrets: loaded.secrets }, logDestination);
+
   // The one HTTP listener (health, metrics, Slack HTTP mode, webhooks): parts add routes to it.
   // Built before the adapters because Slack's HTTP mode mounts on it.
-  const httpLog = createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'http' });
+  const httpLog = newLogger(config.logLevel).child({ component: 'http' });
   const http = config.http.port !== undefined ? new HttpServer(httpLog) : undefined;
   // Health and metrics on their own (loopback) listener when asked, so the main one can be public.
   const opsHttp = config.http.opsPort !== undefined ? new HttpServer(httpLog.child({ listener: 'ops' })) : undefined;
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
-    const slackLog = createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'slack' });
+    const slackLog = newLogger(config.logLevel).child({ component: 'slack' });
     try {
       adapters.push(new SlackAdapter({ config: config.slack, log: slackLog, ...(http ? { http } : {}) }));
     } catch (err) {
@@ -102,7 +117,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (config.irc) {
     // Same level and masking as the main logger below (which is built once adapters are known).
-    const ircLog = createLogger({ level: config.logLevel, secrets: loaded.secrets }).child({ component: 'irc' });
+    const ircLog = newLogger(config.logLevel).child({ component: 'irc' });
     let clientCertificate: { cert: string; key: string } | undefined;
     if (config.irc.tlsCert && config.irc.tlsKey) {
       try {
@@ -132,12 +147,13 @@ async function main(argv: readonly string[]): Promise<number> {
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY),
       user: env.env.USER ?? 'operator',
+      ...(logFile ? { notice: `Logs go to ${logFile}.` } : {}),
     });
     adapters.push(consoleAdapter);
   }
-  // On the terminal, JSON logs would bury the answers: only warnings unless asked for more.
-  const level = consoleAdapter && !env.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
-  const log = createLogger({ level, secrets: loaded.secrets });
+  // Console answers on a pipe share stderr's terminal: only warnings there unless asked for more.
+  const level = consoleAdapter && !logFile && !env.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
+  const log = newLogger(level);
   for (const warning of loaded.warnings) log.warn({ setting: warning.slice(0, warning.indexOf(':')) }, warning);
 
   let db;
@@ -216,6 +232,26 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   return done;
+}
+
+/**
+ * The log file when the console adapter talks to a person on a terminal (stdin and stdout are
+ * TTYs) and stderr is that same terminal; undefined keeps logs on stderr (pipes, stderr
+ * redirected or on another terminal).
+ */
+function terminalLogFile(dbPath: string): string | undefined {
+  if (!process.stdin.isTTY || !process.stdout.isTTY || !sameFile(1, 2)) return undefined;
+  return join(dirname(resolve(dbPath)), 'doi-bot.log');
+}
+
+function sameFile(fdA: number, fdB: number): boolean {
+  try {
+    const a = fstatSync(fdA);
+    const b = fstatSync(fdB);
+    return a.dev === b.dev && a.ino === b.ino && a.rdev === b.rdev;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -11,6 +11,8 @@ export interface ConsoleAdapterOptions {
   interactive: boolean;
   /** Identity the console user has; the operator at the terminal is trusted as "console:<user>". */
   user: string;
+  /** A human line shown under the interactive greeting (where the logs go). */
+  notice?: string;
 }
 
 /**
@@ -35,11 +37,13 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   async start(onMessage: (msg: InboundMessage) => Promise<void>): Promise<void> {
-    const rl = createInterface({ input: this.#o.input, terminal: this.#o.interactive, crlfDelay: Infinity });
+    // On a terminal readline owns the line editing: it needs the output to show the prompt and
+    // echo what is typed.
+    const rl = createInterface({ input: this.#o.input, ...(this.#o.interactive ? { output: this.#o.output } : {}), terminal: this.#o.interactive, crlfDelay: Infinity });
     this.#rl = rl;
     this.#connected = true;
     if (this.#o.interactive) {
-      this.#o.output.write('doi-bot console. Type "help" for commands, Ctrl-D to quit.\n');
+      this.#o.output.write(`doi-bot console. Type "help" for commands, Ctrl-D to quit.\n${this.#o.notice ? `${this.#o.notice}\n` : ''}`);
       rl.setPrompt('doi-bot> ');
       rl.prompt();
     }

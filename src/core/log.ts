@@ -1,6 +1,6 @@
 import { pino, destination as pinoDestination, type Logger, type DestinationStream } from 'pino';
 
-export type { Logger };
+export type { DestinationStream, Logger };
 
 /** Paths pino censors wherever they appear in a log object. */
 export const REDACT_PATHS = [
@@ -68,6 +68,14 @@ function maskSecrets(value: Record<string, unknown>, secrets: readonly string[])
     return out;
   };
   return walk(value, 0) as Record<string, unknown>;
+}
+
+/**
+ * Appends JSON lines to a file (created with its directory), for when stderr is the terminal the
+ * console adapter answers on. Throws when the file cannot be opened.
+ */
+export function logFileDestination(path: string): DestinationStream {
+  return pinoDestination({ dest: path, append: true, mkdir: true, sync: true });
 }
 
 /** A logger that writes nothing: tests and benchmarks. */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { projectRoot } from '../../src/paths.js';
@@ -59,6 +59,10 @@ export function spawnProgram(env: Record<string, string>, args: readonly string[
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  return watch(child);
+}
+
+function watch(child: ChildProcessWithoutNullStreams): SpawnedProgram {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -77,6 +81,21 @@ export function spawnProgram(env: Record<string, string>, args: readonly string[
       }
     },
   };
+}
+
+/**
+ * The real program on a pseudo-terminal, as a person at a terminal runs `npm start`: util-linux
+ * `script` gives it a TTY for stdin, stdout and stderr, and relays what the test writes to its
+ * stdin. The output is everything the terminal shows. undefined when `script` is not installed.
+ */
+export function spawnOnTerminal(env: Record<string, string>): SpawnedProgram | undefined {
+  if (spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+  const root = projectRoot();
+  const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+  const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+  const command = [process.execPath, '--import', tsx, join(root, 'src/main.ts')].map(quote).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: root, env: { PATH: process.env.PATH ?? '', TERM: 'dumb', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return watch(child);
 }
 
 /** The ports the program's listeners report ("http listening"), by listener ("main" or "ops"). */
