@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TagInfo } from '../src/catalog/catalog.js';
-import { UserError } from '../src/core/errors.js';
-import { rt, type Line, type RichText } from '../src/core/richtext.js';
+import { UpstreamError, UserError } from '../src/core/errors.js';
+import { rt, type Inline, type Line, type RichText } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
 import { dctBrief, loadDctFacts, type DctFacts } from '../src/knowledge/dct.js';
@@ -33,7 +33,15 @@ export const trust = defineCommand({
     const ref = refFromWords(words);
     const image = requireImage(catalog, ref.image);
     const info = await requireTag(ctx, catalog, image, ref.tag ?? (catalog.tag(image.name, 'latest') ? 'latest' : undefined), USAGE);
-    const report = await lookup.lookup(info.image, info.tag);
+    let report;
+    try {
+      report = await lookup.lookup(info.image, info.tag);
+    } catch (err) {
+      if (!(err instanceof UpstreamError && err.userMessage)) throw err;
+      // Without the registry the bot still knows where signing stands and how to look yourself.
+      ctx.log.warn({ image: info.image, tag: info.tag, code: err.code, error: err.message }, 'registry lookup failed; answering without it');
+      return renderTrustWithoutRegistry(`${info.image}:${info.tag}`, err.userMessage, facts(), ctx.clock.now());
+    }
     if (!report) throw new UserError('trust.not-on-hub', `Docker Hub has no ${info.image}:${info.tag} (not published yet?).`);
     return renderTrust(report, info, facts(), ctx.clock.now());
   },
@@ -57,23 +65,25 @@ export const trustQuestion: FreeformHandler = {
  */
 export function renderTrust(report: TrustReport, info: TagInfo, dct: DctFacts, now: number): RichText {
   const ref = `${report.image}:${report.tag}`;
-  const first = rt.line(rt.bold(ref), `: not signed; ${attestationSummary(report, info)}. ${dctBrief(dct, now)}; no cosign or Notation signatures yet.`);
-  const second: Line[] = [];
   const kinds = attestedKinds(report);
-  if (kinds.length) {
-    second.push(
-      rt.line(
-        'inspect: ',
-        rt.code(`docker buildx imagetools inspect ${ref} --format '{{ json .${kinds[0]} }}'`),
-        kinds.length > 1 ? ` (or .${kinds[1]}); ` : '; ',
-        'pin: ',
-        rt.code(`${ref}@${report.digest}`),
-      ),
-    );
-  } else {
-    second.push(rt.line('pin: ', rt.code(`${ref}@${report.digest}`)));
-  }
-  return rt.of(first, ...second);
+  const pin: Inline[] = [rt.text('pin: '), rt.code(`${ref}@${report.digest}`)];
+  return rt.of(signingLine(ref, attestationSummary(report, info), dct, now), kinds.length ? [...inspectParts(ref, kinds), rt.text('; '), ...pin] : pin);
+}
+
+/**
+ * The registry did not answer (unreachable, refused, rate-limited): what the bot knows without
+ * it, signing and DCT, and the command to read the attestations yourself.
+ */
+export function renderTrustWithoutRegistry(ref: string, why: string, dct: DctFacts, now: number): RichText {
+  return rt.of(signingLine(ref, `SBOM and provenance unknown (${why})`, dct, now), [...inspectParts(ref, ['SBOM', 'Provenance'], 'inspect it yourself: '), rt.text('; digest to pin unknown')]);
+}
+
+function signingLine(ref: string, attestations: string, dct: DctFacts, now: number): Line {
+  return rt.line(rt.bold(ref), `: not signed; ${attestations}. ${dctBrief(dct, now)}; no cosign or Notation signatures yet.`);
+}
+
+function inspectParts(ref: string, kinds: readonly ('SBOM' | 'Provenance')[], label = 'inspect: '): Inline[] {
+  return [rt.text(label), rt.code(`docker buildx imagetools inspect ${ref} --format '{{ json .${kinds[0]} }}'`), ...(kinds.length > 1 ? [rt.text(` (or .${kinds[1]})`)] : [])];
 }
 
 function attestedKinds(report: TrustReport): ('SBOM' | 'Provenance')[] {

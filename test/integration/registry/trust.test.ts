@@ -11,7 +11,8 @@ import { createApp, type App } from '../../../src/app.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/log.js';
-import { loadDctFacts } from '../../../src/knowledge/dct.js';
+import { dctBrief, loadDctFacts } from '../../../src/knowledge/dct.js';
+import { LINE_BYTES } from '../../../commands/catalog-fit.js';
 import { trustFromConfig } from '../../../src/registry/trust.js';
 import type { TrustLookup } from '../../../src/registry/types.js';
 import type { Db } from '../../../src/store/db.js';
@@ -30,11 +31,11 @@ const WINDOWS: readonly FakePlatform[] = [
 ];
 const both = { sbom: true, provenance: true };
 
-function newApp(): { app: App; chat: MemoryAdapter } {
+function newApp(url = registry.url, appDb = db): { app: App; chat: MemoryAdapter } {
   const chat = new MemoryAdapter('memory');
   const app = createApp({
-    config: configSchema.parse({ registry: { url: registry.url, authUrl: registry.url }, hub: { url: registry.url } }),
-    db,
+    config: configSchema.parse({ registry: { url, authUrl: url }, hub: { url } }),
+    db: appDb,
     log: silentLogger(),
     clock: systemClock,
     version: '0.0.0-test',
@@ -192,10 +193,36 @@ describe('trust against the fake registry', () => {
     const held = await spent(() => ask('trust python:3.12'));
     expect(held.get).toBe(0);
     expect(held.result[0]).toContain('SBOM and provenance unknown: Docker Hub refused more pulls (TOOMANYREQUESTS).');
-    // A refused HEAD leaves nothing to say but that.
+    // A refused HEAD: no digest, but what the bot knows without the registry.
     registry.fail429(1, { method: 'HEAD' });
-    expect(await ask('trust python:3.12')).toEqual(['Docker Hub refused: too many requests (TOOMANYREQUESTS)']);
+    const refused = await ask('trust python:3.12');
+    expect(refused[0]).toMatch(/^python:3\.12: not signed; SBOM and provenance unknown \(Docker Hub refused: too many requests \(TOOMANYREQUESTS\)\)\. DCT retired: /);
+    expect(refused[1]).toBe("inspect it yourself: docker buildx imagetools inspect python:3.12 --format '{{ json .SBOM }}' (or .Provenance); digest to pin unknown");
     expect((await ask('status')).join('\n')).toMatch(/registry: pulls paused for \d+m after a 429 \(TOOMANYREQUESTS\)/);
+  });
+});
+
+describe('trust with the registry unreachable', () => {
+  it('still says what it knows: not signed, where DCT stands, SBOM/provenance unknown, how to inspect', async () => {
+    const stopped = await startFakeRegistry();
+    await stopped.close();
+    const own = tempDb('doibot-trust-down-');
+    const down = newApp(stopped.url, own.db);
+    await down.app.start();
+    try {
+      const lines = await ask('trust python:3.13', down.chat);
+      expect(lines).toHaveLength(2);
+      const dct = loadDctFacts();
+      expect(lines[0]).toMatch(/^python:3\.13: not signed; SBOM and provenance unknown \(Docker Hub is not answering right now\)\. DCT retired: /);
+      expect(lines[0]).toContain(dctBrief(dct, Date.now()));
+      expect(lines[1]).toBe("inspect it yourself: docker buildx imagetools inspect python:3.13 --format '{{ json .SBOM }}' (or .Provenance); digest to pin unknown");
+      for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(LINE_BYTES);
+      // The free-form question gets the same answer.
+      expect(await ask('is python:3.13 signed?', down.chat)).toEqual(lines);
+    } finally {
+      await down.app.stop('test over');
+      own.remove();
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
 import { ConfigError } from '../../../src/core/errors.js';
-import { dayStart, loadDctFacts } from '../../../src/knowledge/dct.js';
+import { dayStart, dctStatus, loadDctFacts } from '../../../src/knowledge/dct.js';
 import { ANSWER_MAX_BYTES, KnowledgeBase } from '../../../src/knowledge/base.js';
 import { classify } from '../../../src/understand/classify.js';
 import { PHRASINGS } from '../../support/knowledge-phrasings.js';
@@ -40,6 +40,15 @@ describe('the knowledge base', () => {
     expect(after.answer).toContain(`notary.docker.io was shut down on ${dct.notaryShutdown}`);
     expect(after.answer).toContain('DOCKER_CONTENT_TRUST=1 fail');
     expect(after.sources).toEqual(dct.sources);
+  });
+
+  it('answers "are official images signed?" with the DCT retirement first, then attestations, with both sets of sources', () => {
+    const now = dayStart(dct.notaryShutdown) - 1;
+    const signing = kb.match('are official images signed?', now)!;
+    expect(signing.id).toBe('signing');
+    expect(signing.answer.startsWith(dctStatus(dct, now))).toBe(true);
+    expect(signing.answer).toContain('SBOM and provenance');
+    expect(signing.sources).toEqual(expect.arrayContaining(['https://github.com/docker-library/faq/blob/master/SIGNING.md', ...dct.sources]));
   });
 
   it('rejects bad entries at start, naming them', () => {
