@@ -9,7 +9,7 @@ import { archValue, type ManifestEntry } from '../src/catalog/manifest.js';
 import { rt, type Inline, type Line, type RichText } from '../src/core/richtext.js';
 import type { CommandContext } from '../src/dispatch/command.js';
 import { archReport, age, hubImageText, pushedAt, shortDigest, type ArchReport, type HubResult } from './catalog-common.js';
-import { LINE_BYTES, bytes, fitList, imageNotes, lineBytes, manifestUrl, withNotes } from './catalog-fit.js';
+import { LINE_BYTES, bytes, fitList, hubTagsUrl, imageNotes, lineBytes, manifestUrl, withNotes } from './catalog-fit.js';
 
 /** What one entry is built from, for the architecture its Dockerfile link is for. */
 export interface EntryBuild {
@@ -38,8 +38,13 @@ export function entryBuild(entry: ManifestEntry): EntryBuild {
 
 const short = (commit: string) => commit.slice(0, 7);
 
-/** The whole `tag` answer: two lines. */
+/** The whole `tag` answer: two lines; where a cut one continues: the manifest for a shared tag, else the tag on Docker Hub. */
 export function tagReply(ctx: CommandContext, catalog: Catalog, image: ImageInfo, info: TagInfo, hub: HubResult): RichText {
+  const answer = tagLines(ctx, catalog, image, info, hub);
+  return { ...answer, wholeAnswerUrl: info.shared ? manifestUrl(info.image) : hubTagsUrl(info.image, info.tag) };
+}
+
+function tagLines(ctx: CommandContext, catalog: Catalog, image: ImageInfo, info: TagInfo, hub: HubResult): RichText {
   const notes = [hubSummary(ctx, hub, info), ...imageNotes(ctx, catalog, image)];
   if (info.shared) return { lines: [sharedTagLine(info), withNotes([rt.text(`Architectures: ${fitList(info.architectures, 120)}.`)], notes)] };
   const entry = info.entries[0]!;
@@ -112,8 +117,12 @@ function relevantUnsupported(image: ImageInfo, info: TagInfo, r: ArchReport): Ba
   return r.unsupported.filter((a) => image.architectures.includes(a) && systems.has(ARCHITECTURES[a].os));
 }
 
-/** The full `arches` answer; `focus` puts a yes/no about one architecture first. */
+/** The full `arches` answer; `focus` puts a yes/no about one architecture first. The tag's Hub page has every platform. */
 export function archesReply(ctx: CommandContext, catalog: Catalog, info: TagInfo, hub: HubResult, focus?: BashbrewArch): RichText {
+  return { ...archesLines(ctx, catalog, info, hub, focus), wholeAnswerUrl: hubTagsUrl(info.image, info.tag) };
+}
+
+function archesLines(ctx: CommandContext, catalog: Catalog, info: TagInfo, hub: HubResult, focus?: BashbrewArch): RichText {
   const image = catalog.image(info.image)!;
   const ref = `${info.image}:${info.tag}`;
   const r = archReport(info, hub.kind === 'found' ? hub.tag : undefined);

@@ -49,12 +49,13 @@ export async function digestReply(ctx: CommandContext, catalog: Catalog, image: 
         [rt.bold(ref), rt.text(`: no tag among the ${tags.length} most recently updated ${image.name} tags on Docker Hub carries this digest; it may be an older build, since tags move to a new digest at every rebuild.`)],
         withNotes([rt.text('All tags: '), rt.link(hubTagsUrl(image.name)), rt.text('.')], notes),
       ],
+      wholeAnswerUrl: hubTagsUrl(image.name),
     };
   }
   const parts: string[] = [];
   if (asIndex.length) parts.push(`the multi-platform index of ${fitList(asIndex.map((t) => `${image.name}:${t}`), 200)}`);
   for (const [arch, names] of perArch) parts.push(`the ${arch} image of ${fitList(names.map((t) => `${image.name}:${t}`), 120)}`);
-  return { lines: [[rt.bold(ref), rt.text(` is ${fitList(parts, 300)} (per Docker Hub).`)], withNotes([], [`Try "tag ${image.name}:${asIndex[0] ?? perArch.values().next().value?.[0] ?? 'latest'}".`, ...notes])] };
+  return { lines: [[rt.bold(ref), rt.text(` is ${fitList(parts, 300)} (per Docker Hub).`)], withNotes([], [`Try "tag ${image.name}:${asIndex[0] ?? perArch.values().next().value?.[0] ?? 'latest'}".`, ...notes])], wholeAnswerUrl: hubTagsUrl(image.name) };
 }
 
 async function listTags(ctx: CommandContext, image: string): Promise<readonly HubTag[]> {

@@ -48,8 +48,24 @@ export function manifestUrl(image: string): string {
   return `https://github.com/docker-library/official-images/blob/master/library/${image}`;
 }
 
-export function hubTagsUrl(image: string): string {
-  return `https://hub.docker.com/_/${image}/tags`;
+/** Docker Hub's tags page of an image, filtered to tag names containing `name` when given. */
+export function hubTagsUrl(image: string, name?: string): string {
+  const page = `https://hub.docker.com/_/${image}/tags`;
+  return name ? `${page}?name=${encodeURIComponent(name)}` : page;
+}
+
+/**
+ * Where the whole list of tags matching `glob` is: the Hub tags page filtered by the glob's one
+ * literal part ("*-alpine" -> "-alpine"), else the manifest (Hub filters by a substring only).
+ */
+export function tagsMatchingUrl(image: string, glob: string): string {
+  const literal = /^\*?([^*?]+)\*?$/u.exec(glob)?.[1];
+  return literal ? hubTagsUrl(image, literal) : manifestUrl(image);
+}
+
+/** Docker Hub's search for official images. */
+export function hubSearchUrl(text: string): string {
+  return `https://hub.docker.com/search?q=${encodeURIComponent(text)}&image_filter=official`;
 }
 
 /** Short notes for any answer about an image: broken manifest, deprecation, old data. */

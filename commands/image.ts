@@ -3,7 +3,7 @@ import { deprecationSummary } from '../src/catalog/deprecation.js';
 import { rt, type Inline } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { catalogOf, requireImage } from './catalog-common.js';
-import { dataAge, fitList, hubTagsUrl, manifestProblem, noTagsReason, withNotes } from './catalog-fit.js';
+import { dataAge, fitList, hubTagsUrl, manifestProblem, manifestUrl, noTagsReason, withNotes } from './catalog-fit.js';
 
 export const image = defineCommand({
   name: 'image',
@@ -42,6 +42,6 @@ export const image = defineCommand({
     if (problem && info.entries.length) notes.push(`${problem}.`);
     const age = dataAge(ctx, catalog);
     if (age) notes.push(age);
-    return { lines: [first, withNotes(second, notes)] };
+    return { lines: [first, withNotes(second, notes)], wholeAnswerUrl: manifestUrl(info.name) };
   },
 });

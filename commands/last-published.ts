@@ -8,12 +8,12 @@ import { rt, type Inline, type RichText } from '../src/core/richtext.js';
 import type { CommandContext } from '../src/dispatch/command.js';
 import { entryBuild } from './catalog-answers.js';
 import { age, archReport, pushedAt, shortDigest, type HubResult } from './catalog-common.js';
-import { fitList, imageNotes, withNotes } from './catalog-fit.js';
+import { fitList, hubTagsUrl, imageNotes, withNotes } from './catalog-fit.js';
 
 export function lastPublishedReply(ctx: CommandContext, catalog: Catalog, image: ImageInfo, info: TagInfo, hub: HubResult): RichText {
   const ref = `${info.image}:${info.tag}`;
   const notes = imageNotes(ctx, catalog, image);
-  return { lines: [pushLine(ctx, ref, info, hub), withNotes(builtFrom(info), notes)] };
+  return { lines: [pushLine(ctx, ref, info, hub), withNotes(builtFrom(info), notes)], wholeAnswerUrl: hubTagsUrl(info.image, info.tag) };
 }
 
 function pushLine(ctx: CommandContext, ref: string, info: TagInfo, hub: HubResult): Inline[] {

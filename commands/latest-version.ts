@@ -4,6 +4,7 @@ import { capList, rt } from '../src/core/richtext.js';
 import type { CommandContext, Reply } from '../src/dispatch/command.js';
 import { hubSummary } from './catalog-answers.js';
 import { catalogOf, hubTag, requireImage } from './catalog-common.js';
+import { hubTagsUrl } from './catalog-fit.js';
 
 const VERSION_TAG = /^v?\d+(?:\.\d+)*$/;
 
@@ -27,7 +28,7 @@ export async function latestVersionReply(ctx: CommandContext, imageName: string,
     .filter((t) => t !== floating && !t.startsWith(`${version}-`) && t !== version)
     .sort((a, b) => rank(a) - rank(b));
   const hub = await hubTag(ctx, image.name, floating);
-  return rt.of(
+  const answer = rt.of(
     rt.line(
       rt.bold(ref),
       version ? ` is ${image.name} ${version}` : ' carries no version number in its tags',
@@ -35,6 +36,7 @@ export async function latestVersionReply(ctx: CommandContext, imageName: string,
     ),
     rt.line(hubSummary(ctx, hub, info)),
   );
+  return { ...answer, wholeAnswerUrl: hubTagsUrl(image.name, floating) };
 }
 
 function rank(tag: string): number {

@@ -3,6 +3,7 @@ import { UserError } from '../src/core/errors.js';
 import { capList, rt, type Line } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { catalogOf, echo, orList } from './catalog-common.js';
+import { hubSearchUrl } from './catalog-fit.js';
 
 const WITH_DESCRIPTION = 4;
 
@@ -26,6 +27,6 @@ export const search = defineCommand({
     }
     const rest = results.slice(WITH_DESCRIPTION).map((r) => r.image.name);
     if (rest.length) lines.push(rt.line(`Also: ${capList(rest, 15)}.`));
-    return { lines };
+    return { lines, wholeAnswerUrl: hubSearchUrl(text) };
   },
 });

@@ -5,7 +5,7 @@ import { rt } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { TAG_FILTERS, type TagFilter } from '../src/understand/types.js';
 import { catalogOf, echo, requireImage } from './catalog-common.js';
-import { LINE_BYTES, bytes, fitList, hubTagsUrl, imageNotes, manifestUrl, noTagsReason, withNotes } from './catalog-fit.js';
+import { LINE_BYTES, bytes, fitList, hubTagsUrl, imageNotes, manifestUrl, noTagsReason, tagsMatchingUrl, withNotes } from './catalog-fit.js';
 import { variantTagsReply } from './tags-variant.js';
 
 const USAGE = 'tags <name> [glob]';
@@ -29,13 +29,13 @@ export const tags = defineCommand({
     if (word !== undefined && isVariantWord(word) && info.entries.length) return variantTagsReply(ctx, info.name, word);
     const glob = filter === undefined || /[*?]/.test(filter) ? filter : `*${filter}*`;
     if (!info.entries.length) {
-      return { lines: [[rt.bold(info.name), rt.text(` has 0 tags: ${noTagsReason(info)}.`)], withNotes([], notes.filter((n) => !n.startsWith('Manifest problem')))] };
+      return { lines: [[rt.bold(info.name), rt.text(` has 0 tags: ${noTagsReason(info)}.`)], withNotes([], notes.filter((n) => !n.startsWith('Manifest problem')))], wholeAnswerUrl: manifestUrl(info.name) };
     }
     if (glob === undefined) {
       const head = `${info.name} has ${info.tags.length} tags: `;
       const first = [rt.bold(info.name), rt.text(` has ${info.tags.length} tags: ${fitList(info.tags, LINE_BYTES - bytes(head))}.`)];
       const shared = info.sharedTags.length ? [`Shared tags (multi-platform, several entries): ${fitList(info.sharedTags, 140)}.`] : [];
-      return { lines: [first, withNotes([rt.text('All tags: '), rt.link(hubTagsUrl(info.name)), rt.text('.')], [...shared, ...notes])] };
+      return { lines: [first, withNotes([rt.text('All tags: '), rt.link(hubTagsUrl(info.name)), rt.text('.')], [...shared, ...notes])], wholeAnswerUrl: hubTagsUrl(info.name) };
     }
     const tooBig = globLimitProblem(glob);
     if (tooBig) throw new UserError('tags.glob', `That glob ${tooBig}.`);
@@ -45,7 +45,7 @@ export const tags = defineCommand({
     }
     const head = `${info.name} tags matching "${echo(glob)}" (${matches.length}): `;
     const first = [rt.bold(info.name), rt.text(` tags matching "${echo(glob)}" (${matches.length}): ${fitList(matches, LINE_BYTES - bytes(head))}.`)];
-    return { lines: [first, withNotes([rt.text('The manifest: '), rt.link(manifestUrl(info.name)), rt.text('.')], notes)] };
+    return { lines: [first, withNotes([rt.text('The manifest: '), rt.link(manifestUrl(info.name)), rt.text('.')], notes)], wholeAnswerUrl: tagsMatchingUrl(info.name, glob) };
   },
 });
 
