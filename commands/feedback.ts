@@ -2,6 +2,7 @@ import { arg, defineCommand, type CommandContext } from '../src/dispatch/command
 import { UserError } from '../src/core/errors.js';
 import { rt } from '../src/core/richtext.js';
 import type { FeedbackApi, FeedbackRequest } from '../src/services.js';
+import { renderCancel, renderConfirm, renderPending, renderProposal, renderStatus } from './feedback-render.js';
 import { z } from 'zod';
 
 const USAGE = 'feedback [docs|process] <image>[:tag] [--anyway] <text>';
@@ -72,11 +73,11 @@ export const feedback = defineCommand({
   async run(ctx) {
     const req = parseFeedback(ctx.argsText);
     if ('error' in req) return rt.of(req.error);
-    return service(ctx).propose(ctx.message, req);
+    return renderProposal(await service(ctx).propose(ctx.message, req));
   },
   // The Slack modal's fields, taken as they are: the text is never read for flags.
   async runForm(ctx, form) {
-    return service(ctx).propose(ctx.message, { kind: form.kind, image: form.image, text: form.text.trim(), anyway: false });
+    return renderProposal(await service(ctx).propose(ctx.message, { kind: form.kind, image: form.image, text: form.text.trim(), anyway: false }));
   },
 });
 
@@ -88,7 +89,7 @@ export const feedbackStatus = defineCommand({
   identity: true,
   args: arg.none,
   async run(ctx) {
-    return service(ctx).statusOf(ctx.message);
+    return renderStatus(service(ctx).statusOf(ctx.message));
   },
 });
 
@@ -99,7 +100,7 @@ export const feedbackPending = defineCommand({
   access: 'admin',
   args: arg.none,
   async run(ctx) {
-    return service(ctx).pending();
+    return renderPending(service(ctx).pending());
   },
 });
 
@@ -115,7 +116,7 @@ export const confirm = defineCommand({
   timeoutMs: 20_000,
   args: code,
   async run(ctx, [c]) {
-    return service(ctx).confirm(ctx.message, c);
+    return renderConfirm(await service(ctx).confirm(ctx.message, c));
   },
 });
 
@@ -127,6 +128,6 @@ export const cancel = defineCommand({
   identity: true,
   args: code,
   async run(ctx, [c]) {
-    return service(ctx).cancel(ctx.message, c, ctx.level === 'admin');
+    return renderCancel(service(ctx).cancel(ctx.message, c, ctx.level === 'admin'));
   },
 });

@@ -27,6 +27,7 @@ import type { FeedbackAnswers } from './feedback/answers.js';
 import { KnowledgeBase } from './knowledge/base.js';
 import { FeedbackService, type FeedbackTuning } from './feedback/service.js';
 import { FeedbackStore } from './feedback/store.js';
+import { renderFeedbackNotice } from './render/feedback-notice.js';
 import type { GitHubClient } from './github/client.js';
 import { trustFromConfig } from './registry/trust.js';
 import type { TrustLookup } from './registry/types.js';
@@ -195,7 +196,8 @@ export function createApp(deps: AppDeps): App {
     platformName: (platform) => delivery.capabilitiesOf(platform)?.displayName ?? platform,
     // The reporter hears about a report filed (or refused) after the confirm reply through the
     // outbox, so the message survives a restart and is paced like every other post.
-    notify: (report, body, event) => {
+    notify: (report, notice) => {
+      const { event } = notice;
       announcements.pipeline.outbox.enqueue({
         eventId: `feedback.${event}:${report.id}`,
         channel: report.channelKey,
@@ -203,7 +205,7 @@ export function createApp(deps: AppDeps): App {
         rule: `feedback report ${report.code} by ${report.reporter} (${event})`,
         code: `f${report.code}`,
         kind: 'feedback',
-        line: body,
+        line: renderFeedbackNotice(notice),
         state: 'pending',
         occurredAt: clock.now(),
         now: clock.now(),

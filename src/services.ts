@@ -7,6 +7,7 @@ import type { RichText } from './core/richtext.js';
 import type { AccessLevel } from './dispatch/levels.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { CannedAnswer } from './feedback/answers.js';
+import type { CancelResult, ConfirmResult, FeedbackRequest, ProposeResult, ReportList, ReportListing } from './feedback/types.js';
 import type { KnowledgeAnswer } from './knowledge/base.js';
 import type { TagPresence } from './catalog/tag-history.js';
 import type { HubLookup } from './hub/types.js';
@@ -152,22 +153,16 @@ export interface CatalogLookup {
   tagPresence?(image: string, tag: string): TagPresence | undefined;
 }
 
-/** What `feedback` asks for; the text is verbatim user input. */
-export interface FeedbackRequest {
-  readonly kind: 'image' | 'docs' | 'process';
-  /** As typed; may carry a tag ("python:3.13"). Required except for kind "process". */
-  readonly image?: string;
-  readonly text: string;
-  /** File even when a canned answer matches (--anyway). */
-  readonly anyway?: boolean;
-}
+export type { CancelResult, ConfirmResult, FeedbackRequest, ProposeResult, ReportList, ReportListing };
 
-/** Feedback routing and filing (issue 7); each method answers the asker. */
+/** Feedback routing and filing (issue 7); each method answers the asker with data the feedback commands render. */
 export interface FeedbackApi {
-  propose(msg: InboundMessage, req: FeedbackRequest): Promise<RichText>;
-  confirm(msg: InboundMessage, code: string): Promise<RichText>;
+  propose(msg: InboundMessage, req: FeedbackRequest): Promise<ProposeResult>;
+  confirm(msg: InboundMessage, code: string): Promise<ConfirmResult>;
   /** `asAdmin`: may cancel anyone's report. */
-  cancel(msg: InboundMessage, code: string, asAdmin: boolean): RichText;
-  statusOf(msg: InboundMessage): RichText;
-  pending(): RichText;
+  cancel(msg: InboundMessage, code: string, asAdmin: boolean): CancelResult;
+  /** The asker's own reports. */
+  statusOf(msg: InboundMessage): ReportListing;
+  /** Everyone's reports not filed yet (admins). */
+  pending(): ReportList;
 }

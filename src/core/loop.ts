@@ -21,6 +21,19 @@ export function jittered(ms: number, jitter: number, random: () => number = Math
   return Math.round(ms * (1 - jitter + random() * 2 * jitter));
 }
 
+/**
+ * Waits until every one of `work` has settled, but at most `deadlineMs`: how a job's stop()
+ * waits for its pass and sends in flight. False when the deadline came first.
+ */
+export async function settledWithin(clock: Clock, deadlineMs: number, work: Iterable<Promise<unknown>>): Promise<boolean> {
+  const stop = new AbortController();
+  try {
+    return await Promise.race([Promise.allSettled(work).then(() => true), clock.sleep(deadlineMs, stop.signal).then(() => false)]);
+  } finally {
+    stop.abort();
+  }
+}
+
 interface Run {
   running: boolean;
   kicked: boolean;

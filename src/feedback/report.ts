@@ -107,14 +107,30 @@ function footer(origin: ReportOrigin): string {
 export function prefilledIssueUrl(repo: string, text: string, ctx: ReportContext, origin: ReportOrigin): string {
   const base = `https://github.com/${repo}/issues/new`;
   const title = buildTitle(text, ctx);
-  const make = (t: string) => `${base}?title=${encodeURIComponent(title)}&body=${encodeURIComponent(buildBody(t, ctx, origin))}`;
-  let chars = [...cleanText(text)];
-  let url = make(chars.join(''));
+  return fitPrefill(
+    cleanText(text),
+    (t) => `${base}?title=${encodeURIComponent(title)}&body=${encodeURIComponent(buildBody(t, ctx, origin))}`,
+    (kept) => `${kept.trimEnd()} […]`,
+    `${base}?title=${encodeURIComponent(title)}`,
+  );
+}
+
+/** A "new issue" link prefilled from a stored report's draft (for reports GitHub refused); no marker. */
+export function prefillFromDraft(draft: { readonly repo: string; readonly title: string; readonly body: string }): string {
+  const body = draft.body.replace(/\n?<!-- doi-bot-report: [0-9a-f]+ -->\n?/, '\n');
+  const base = `https://github.com/${draft.repo}/issues/new?title=${encodeURIComponent(draft.title)}`;
+  return fitPrefill(body, (b) => `${base}&body=${encodeURIComponent(b)}`, (kept) => `${kept}\n[…]`, base);
+}
+
+/** `withBody(text)`, the text cut to 80% at a time (`marked` shows the cut) until the link fits PREFILL_URL_MAX; else `fallback`. */
+function fitPrefill(text: string, withBody: (text: string) => string, marked: (kept: string) => string, fallback: string): string {
+  let chars = [...text];
+  let url = withBody(text);
   while (url.length > PREFILL_URL_MAX && chars.length > 0) {
     chars = chars.slice(0, Math.floor(chars.length * 0.8));
-    url = make(`${chars.join('').trimEnd()} […]`);
+    url = withBody(marked(chars.join('')));
   }
-  return url.length > PREFILL_URL_MAX ? `${base}?title=${encodeURIComponent(title)}` : url;
+  return url.length > PREFILL_URL_MAX ? fallback : url;
 }
 
 /** Title-only prefilled links stay below this, so one IRC line holds them. */
