@@ -7,6 +7,7 @@ import { defineCommand, type CommandContext } from '../src/dispatch/command.js';
 import type { NotifyLookup, NotifyRequest } from '../src/services.js';
 import { prNumberIn } from '../src/prs/pure.js';
 import { oneLine } from './pr-render.js';
+import { renderPrSettled, renderTagPublished } from '../src/render/notify.js';
 
 const USAGE = 'notify me when <image>:<tag> is published | notify me about pr <number> | notify list | notify cancel <id>';
 const TAG = /^\w[\w.-]{0,127}$/;
@@ -84,7 +85,10 @@ export const notify = defineCommand({
       return rt.of(rt.line(`Cancelled #${gone.id}: `, `when ${gone.description}.`));
     }
     const res = await n.add(me, parsed.request);
-    if (res.kind === 'already') return res.message;
+    if (res.kind === 'already') {
+      const { happened } = res;
+      return happened.kind === 'published' ? renderTagPublished(happened.image, happened.tag, happened.hub, 'already', res.asOf) : renderPrSettled(happened.pr, 'already', res.asOf);
+    }
     const where = ctx.capabilities.privateMessageName;
     const x = res.notification;
     return rt.of(

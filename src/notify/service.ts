@@ -85,12 +85,12 @@ export class NotifyService {
     if (req.kind === 'tag') {
       if (!this.#o.hub) throw new UserError('notify.no-hub', 'Docker Hub is not configured here, so I cannot watch for publications.');
       const tag = await this.#o.hub.getTag(req.image, req.tag, { maxAgeMs: 0 });
-      if (tag) return { kind: 'already', message: renderTagPublished(req.image, req.tag, tag, 'already', this.#o.clock.now()) };
+      if (tag) return { kind: 'already', asOf: this.#o.clock.now(), happened: { kind: 'published', image: req.image, tag: req.tag, hub: tag } };
     } else {
       if (!this.#o.prState) throw new UserError('notify.no-github', 'GitHub access is not configured here, so I cannot watch pull requests.');
       const pr = await this.#o.prState(req.number);
       if (!pr) throw new UserError('notify.unknown-pr', `There is no PR #${req.number}.`);
-      if (pr.state !== 'OPEN') return { kind: 'already', message: renderPrSettled(pr, 'already', this.#o.clock.now()) };
+      if (pr.state !== 'OPEN') return { kind: 'already', asOf: this.#o.clock.now(), happened: { kind: 'settled', pr } };
     }
 
     const createdId = this.#store.insertPending(req, identity, target, now);

@@ -4,7 +4,7 @@
  * attacker-controlled and is only ever placed in RichText text parts, which the adapters escape.
  */
 import type { PrReview, PrSnapshot } from '../core/events.js';
-import type { RichText } from '../core/richtext.js';
+import type { HubTag } from '../hub/types.js';
 
 export interface PrReviewInfo extends PrReview {
   /** The commit the review was made on, when GitHub says. */
@@ -119,5 +119,11 @@ export type NotifyRequest = { readonly kind: 'tag'; readonly image: string; read
 
 export type NotifyAddResult =
   | { readonly kind: 'created' | 'exists'; readonly notification: NotificationInfo }
-  /** It already happened: nothing stored, the answer says what is there. */
-  | { readonly kind: 'already'; readonly message: RichText };
+  /** It already happened (as of `asOf`): nothing stored, the answer says what is there. */
+  | {
+      readonly kind: 'already';
+      readonly asOf: number;
+      readonly happened:
+        | { readonly kind: 'published'; readonly image: string; readonly tag: string; readonly hub: HubTag }
+        | { readonly kind: 'settled'; readonly pr: PrDetail };
+    };
