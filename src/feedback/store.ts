@@ -36,22 +36,11 @@ export interface Report {
   readonly closedBy: string | null;
 }
 
-export interface NewReport {
-  readonly id: string;
-  readonly code: string;
-  readonly kind: FeedbackKind;
-  readonly image: string | null;
-  readonly tag: string | null;
-  readonly repo: string;
-  readonly repoId: string | null;
-  readonly title: string;
-  readonly body: string;
-  readonly reporter: string;
-  readonly reporterName: string;
-  readonly channelKey: string;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-}
+/** What `propose` stores; the filing state starts empty. */
+export type NewReport = Pick<
+  Report,
+  'id' | 'code' | 'kind' | 'image' | 'tag' | 'repo' | 'repoId' | 'title' | 'body' | 'reporter' | 'reporterName' | 'channelKey' | 'createdAt' | 'expiresAt'
+>;
 
 interface Row {
   id: string;

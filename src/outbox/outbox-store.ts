@@ -25,20 +25,13 @@ export interface OutboxRow {
   readonly ref: string | null;
 }
 
-export interface NewOutboxRow {
-  readonly eventId: string;
-  readonly channel: string;
-  readonly subscriptionId: number | null;
-  readonly rule: string;
-  readonly code: string;
-  readonly kind: string;
+/** A row to queue: what the caller decides; the delivery state starts empty. */
+export type NewOutboxRow = Pick<OutboxRow, 'eventId' | 'channel' | 'subscriptionId' | 'rule' | 'code' | 'kind' | 'line' | 'occurredAt'> & {
   readonly prKey?: string;
-  readonly line: RichText;
   readonly card?: RichText;
   readonly state: 'pending' | 'held';
-  readonly occurredAt: number;
   readonly now: number;
-}
+};
 
 interface Row {
   id: number;

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { RecipientAwayError, UpstreamError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { Loop } from '../core/loop.js';
+import { Loop, settledWithin } from '../core/loop.js';
 import type { Line } from '../core/richtext.js';
 import { catchUpRule, lineToSend, renderCatchUp, renderDigest } from '../render/summary.js';
 import { DEFAULT_DIGEST_TIME, type Subscription } from '../subscriptions/model.js';
@@ -80,9 +80,7 @@ export class OutboxWorker {
     if (!this.#loop.running) return;
     const loopDone = this.#loop.stop();
     this.#stopSignal.abort();
-    const deadline = this.#o.clock.sleep(deadlineMs).then(() => 'timeout' as const);
-    const r = await Promise.race([Promise.allSettled([loopDone, ...this.#lanes.values()]).then(() => 'ok' as const), deadline]);
-    if (r === 'timeout') this.#o.log.warn('outbox: stopped with a send still in flight; it stays pending');
+    if (!(await settledWithin(this.#o.clock, deadlineMs, [loopDone, ...this.#lanes.values()]))) this.#o.log.warn('outbox: stopped with a send still in flight; it stays pending');
   }
 
   #pass(): void {

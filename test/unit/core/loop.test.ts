@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/core/clock.js';
-import { Loop, jittered } from '../../../src/core/loop.js';
+import { Loop, jittered, settledWithin } from '../../../src/core/loop.js';
 
 /** A clock whose sleeps end only when the test says so (or when aborted); it records each wait. */
 class HandClock implements Clock {
@@ -158,5 +158,26 @@ describe('Loop', () => {
     expect(jittered(1000, 0.2, () => 0)).toBe(800);
     expect(jittered(1000, 0.2, () => 1)).toBe(1200);
     expect(jittered(1000, 0, () => 0.3)).toBe(1000);
+  });
+});
+
+describe('settledWithin', () => {
+  it('is true once every piece of work has settled (a failure too)', async () => {
+    const clock = new HandClock();
+    const send = gate();
+    const result = settledWithin(clock, 3000, [send.opened, Promise.reject(new Error('send failed'))]);
+    await settle();
+    expect(clock.waits).toEqual([3000]);
+    send.open();
+    expect(await result).toBe(true);
+  });
+
+  it('is false when the deadline comes first, and does not wait for the work', async () => {
+    const clock = new HandClock();
+    const stuck = gate();
+    const result = settledWithin(clock, 3000, [stuck.opened]);
+    await settle();
+    clock.elapse();
+    expect(await result).toBe(false);
   });
 });
