@@ -1,15 +1,29 @@
 /**
  * Reply latency of a command through a real InspIRCd + Atheme (p50/p99), next to the bare server
- * round trip between two plain clients measured in the same run, plus the paced drain time of
- * 40 lines against its theoretical minimum. Run: npx tsx bench/irc-latency.ts [requests]
+ * round trip between two plain clients and a plain irc-framework echo client measured in the same
+ * run; the `tag <image>:<tag>` answer (Docker Hub cached): time to its first line and to the line
+ * with the commit, and the ratio to the echo client; the same with Libera's pacing (burst 4, one
+ * line per 2 s) and one question every 2.5 s; plus the paced drain time of 40 lines against its
+ * theoretical minimum. Run: npx tsx bench/irc-latency.ts [requests]
  *
  * InspIRCd leaves Nagle on for client sockets; with it, any extra small write meets delayed ACK
  * and costs ~40 ms. The server is started with an LD_PRELOAD shim that sets TCP_NODELAY (built
  * with gcc); without gcc the run says so and the figures include that effect.
  */
+import { join } from 'node:path';
+import { HubClient } from '../src/hub/client.js';
+import { projectRoot } from '../src/paths.js';
+import { startFakeHub } from '../test/support/fake-hub.js';
+import { seedHubFromManifests } from '../test/support/hub-seed.js';
 import { IrcTestClient, type IrcLine } from '../test/support/irc-client.js';
 import { startBot } from '../test/support/irc-app.js';
 import { ircServerAvailability, startIrcServer, type IrcServer } from '../test/support/irc-server.js';
+import { pacedTagAnswers, pickTags, startEchoClient, tagAnswerTimes } from './irc-latency-tag.js';
+
+/** Images for the `tag` questions; the paced run asks one tag of each. */
+const IMAGES = ['python', 'node', 'nginx', 'debian', 'redis', 'postgres', 'ubuntu', 'busybox', 'alpine', 'httpd', 'golang', 'mysql'];
+const PACED_QUESTIONS = 10;
+const PACED_GAP_MS = 2500;
 
 const N = Number(process.argv[2] ?? 200);
 
@@ -19,7 +33,7 @@ function pct(sorted: number[], p: number): number {
 function summary(name: string, ms: number[]): string {
   const s = [...ms].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / s.length;
-  return `${name.padEnd(38)} n=${s.length}  p50=${pct(s, 50).toFixed(2)} ms  p90=${pct(s, 90).toFixed(2)} ms  p99=${pct(s, 99).toFixed(2)} ms  max=${s.at(-1)!.toFixed(2)} ms  mean=${mean.toFixed(2)} ms`;
+  return `${name.padEnd(52)} n=${s.length}  p50=${pct(s, 50).toFixed(2)} ms  p90=${pct(s, 90).toFixed(2)} ms  p99=${pct(s, 99).toFixed(2)} ms  max=${s.at(-1)!.toFixed(2)} ms  mean=${mean.toFixed(2)} ms`;
 }
 
 /** Sends `text` from `from` to `target` and waits for the next matching line at `to`. */
@@ -81,19 +95,49 @@ async function main(): Promise<void> {
       }
       return out;
     })();
-    await a1.quit();
     await b1.quit();
 
+    // 1b. Baseline: a plain irc-framework client that echoes each channel message back.
+    const echoer = await startEchoClient(server.port, 'echoer', '#echo');
+    await a1.join('#echo');
+    const echo = await roundTrips(a1, a1, '#echo', (i) => `tag python:3.13-slim e${i}`, (l, i) => l.nick === 'echoer' && l.params[1] === `tag python:3.13-slim e${i}`, N);
+    echoer.quit();
+    await a1.quit();
+
+    // Docker Hub: the fake, seeded from the bundled manifests, behind one client whose cache is
+    // warmed before each measured part ("Hub data cached").
+    const fakeHub = await startFakeHub();
+    seedHubFromManifests(fakeHub.world, join(projectRoot(), 'assets', 'snapshot', 'library'), IMAGES, new Date(Date.now() - 86_400_000).toISOString());
+    const hub = new HubClient({ baseUrl: fakeHub.url, cacheTtlMs: 10 * 60_000 });
+    const warm = async (refs: readonly string[]) => {
+      for (const ref of refs) await hub.getTag(ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1));
+    };
+
     // 2. The bot: a command through the real app and IrcAdapter, pacing off (lineIntervalMs 0).
-    const bot = await startBot({ server, irc: { channels: [{ name: '#bench' }], lineIntervalMs: 0, burst: 4 }, limits: { userCommandsPerMinute: 100_000 } });
+    const bot = await startBot({ server, hub, irc: { channels: [{ name: '#bench' }], lineIntervalMs: 0, burst: 4 }, limits: { userCommandsPerMinute: 100_000 } });
+    const refs = pickTags(await bot.app.catalog.get(), IMAGES, PACED_QUESTIONS);
+    const tagRef = refs[0]!;
     const user = await IrcTestClient.connect({ port: server.port, nick: 'user', noDelay: true });
     await user.join('#bench');
     const cmd = 'testecho';
     const viaBot = await roundTrips(user, user, '#bench', (i) => `!${cmd} r${i}`, (l, i) => l.nick === 'doibot' && l.params[1] === `you said: r${i}`, N);
     // `about` through the real command set, one reply line awaited (the first).
     const aboutLat = await roundTrips(user, user, '#bench', () => '!about', (l) => l.nick === 'doibot' && l.command === 'PRIVMSG' && /^\u0002?doi-bot /.test(l.params[1] ?? ''), Math.min(N, 50));
+    // `tag <ref>` with Hub cached: time to the first line and to the commit line.
+    await warm([tagRef]);
+    const tagTimes = await tagAnswerTimes(user, 'doibot', '#bench', tagRef, N);
     await user.quit();
     await bot.stop();
+
+    // 2b. Libera's pacing (the defaults: burst 4, one line per 2 s), one question every 2.5 s.
+    const libera = await startBot({ server, hub, irc: { nick: 'liberabot', channels: [{ name: '#libera' }] }, limits: { userCommandsPerMinute: 100_000 } });
+    const asker = await IrcTestClient.connect({ port: server.port, nick: 'asker', noDelay: true });
+    await asker.join('#libera');
+    await warm(refs);
+    const pacedCommit = await pacedTagAnswers(asker, 'liberabot', '#libera', refs, PACED_GAP_MS);
+    await asker.quit();
+    await libera.stop();
+    await fakeHub.close();
 
     // 3. Pacing: 40 lines with the Libera-like defaults scaled down (burst 4, one line per 100 ms).
     const interval = 100;
@@ -108,7 +152,16 @@ async function main(): Promise<void> {
     await watcher.quit();
     await paced.stop();
 
+    const p50 = (ms: number[]) => pct([...ms].sort((x, y) => x - y), 50);
     process.stdout.write(`\n${summary('bare server round trip (2 clients)', bare)}\n`);
+    process.stdout.write(`${summary('irc-framework echo client', echo)}\n`);
+    process.stdout.write(`${summary(`bot "!tag ${tagRef}" first line`, tagTimes.first)}\n`);
+    process.stdout.write(`${summary(`bot "!tag ${tagRef}" commit line`, tagTimes.commit)}\n`);
+    process.stdout.write(
+      `ratio bot/echo at p50: first line ${(p50(tagTimes.first) / p50(echo)).toFixed(2)}x, commit line ${(p50(tagTimes.commit) / p50(echo)).toFixed(2)}x (first line ${(p50(tagTimes.first) - p50(echo)).toFixed(2)} ms over the echo)\n`,
+    );
+    process.stdout.write(`${summary(`Libera pacing, 1 "!tag" per ${PACED_GAP_MS / 1000} s, commit line`, pacedCommit)}\n`);
+    process.stdout.write(`  per question (${refs.join(', ')}): ${pacedCommit.map((ms) => `${ms.toFixed(1)} ms`).join(', ')}\n`);
     process.stdout.write(`${summary(`bot reply "!${cmd}" (app + adapter)`, viaBot)}\n`);
     process.stdout.write(`${summary('bot reply "!about" (first line)', aboutLat)}\n`);
     const overhead = pct([...viaBot].sort((x, y) => x - y), 50) - pct([...bare].sort((x, y) => x - y), 50);

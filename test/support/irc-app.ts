@@ -14,6 +14,7 @@ import { configSchema, type Config } from '../../src/config/schema.js';
 import { BundledSnapshotSource } from '../../src/catalog/dir-source.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createGitHubClient } from '../../src/github/client.js';
+import type { HubLookup } from '../../src/hub/types.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
 import { rt } from '../../src/core/richtext.js';
 import { arg, defineCommand, type CommandDef } from '../../src/dispatch/command.js';
@@ -138,6 +139,8 @@ export interface BotOptions {
   readonly freeform?: readonly FreeformHandler[];
   /** Docker Hub base URL (a local fake); the default would reach the internet. */
   readonly hubUrl?: string;
+  /** A Docker Hub client of the caller's (benchmarks warm its cache before asking); else one on hubUrl. */
+  readonly hub?: HubLookup;
   /** More settings, by config key (`registry: {...}`), for commands that reach other services. */
   readonly config?: Record<string, unknown>;
   /** A fake GitHub (test/support/fake-github.ts) for feedback filing and PR lookups (`pr`, `when`); the catalog stays the bundled snapshot. */
@@ -196,6 +199,7 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
     adapters: [adapter],
     commands: testCommands,
     ...(o.freeform ? { freeform: o.freeform } : {}),
+    ...(o.hub ? { hub: o.hub } : {}),
     ...(github ? { github, catalogSource: new BundledSnapshotSource(), feedback: { github, tuning: { inCommandMs: 3000, hubWaitMs: 200 } } } : {}),
   });
   await app.start();
