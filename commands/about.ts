@@ -30,22 +30,25 @@ export const status = defineCommand({
   access: 'anyone',
   args: arg.none,
   async run(ctx) {
-    const s = ctx.services.status;
     const now = ctx.clock.now();
-    // Strangers must not learn keyed IRC channels or private Slack channels from a status line.
-    const visible = ctx.level === 'admin' ? s.adapters() : s.adapters().map(withoutPrivateChannels);
-    const adapters: Line[] = visible.map((a) =>
-      rt.line(
-        rt.bold(a.platform),
-        `: ${a.connected ? 'connected' : 'disconnected'}`,
-        a.since ? ` for ${formatAge(now - a.since.getTime())}` : '',
-        a.detail ? ` (${a.detail})` : '',
-        a.problems?.length ? `; problems: ${a.problems.join('; ')}` : '',
-      ),
-    );
-    return rt.of(...adapters, ...sourceLines(ctx, now), ...s.details().map((d) => rt.line(d)));
+    return rt.of(...adapterLines(ctx, now), ...sourceLines(ctx, now), ...ctx.services.status.details().map((d) => rt.line(d)));
   },
 });
+
+function adapterLines(ctx: CommandContext, now: number): Line[] {
+  const s = ctx.services.status;
+  // Strangers must not learn keyed IRC channels or private Slack channels from a status line.
+  const visible = ctx.level === 'admin' ? s.adapters() : s.adapters().map(withoutPrivateChannels);
+  return visible.map((a) =>
+    rt.line(
+      rt.bold(a.platform),
+      `: ${a.connected ? 'connected' : 'disconnected'}`,
+      a.since ? ` for ${formatAge(now - a.since.getTime())}` : '',
+      a.detail ? ` (${a.detail})` : '',
+      a.problems?.length ? `; problems: ${a.problems.join('; ')}` : '',
+    ),
+  );
+}
 
 function sourceLines(ctx: CommandContext, now: number): Line[] {
   return ctx.services.status.sources().map((src) =>

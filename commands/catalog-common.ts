@@ -7,7 +7,7 @@ import { ARCHITECTURES, bashbrewArchOf, type BashbrewArch } from '../src/catalog
 import { normaliseImageName, splitImageRef, type Catalog, type ImageInfo, type TagInfo } from '../src/catalog/catalog.js';
 import { formatAge } from '../src/core/clock.js';
 import { UpstreamError, UserError } from '../src/core/errors.js';
-import type { CommandContext } from '../src/dispatch/command.js';
+import { defineCommand, type CommandContext, type CommandDef, type CommandSpec, type Reply } from '../src/dispatch/command.js';
 import { HUB_PENDING, HUB_WAIT_MS, type HubImage, type HubTag } from '../src/hub/types.js';
 
 export { HUB_PENDING, HUB_WAIT_MS } from '../src/hub/types.js';
@@ -23,6 +23,19 @@ export async function catalogOf(ctx: CommandContext): Promise<Catalog> {
   const lookup = ctx.services.catalog;
   if (!lookup) throw new UserError('catalog.unavailable', 'The image catalog is not available in this setup.');
   return lookup.get();
+}
+
+/** What a catalog command declares: its access is `anyone`, and it runs with the catalog in hand. */
+export interface CatalogCommandSpec<A> extends Omit<CommandSpec<A>, 'access' | 'run' | 'runForm'> {
+  run(ctx: CommandContext, args: A, catalog: Catalog): Promise<Reply>;
+}
+
+/**
+ * A public lookup in the image catalog. The catalog is fetched before `run`, so a catalog that
+ * is still loading (or absent in this setup) answers the same way for every such command.
+ */
+export function defineCatalogCommand<A>(spec: CatalogCommandSpec<A>): CommandDef {
+  return defineCommand({ ...spec, access: 'anyone', run: async (ctx, args) => spec.run(ctx, args, await catalogOf(ctx)) });
 }
 
 /** The image the user named, or a UserError with "did you mean". */

@@ -5,6 +5,7 @@
 import type { Catalog, ImageInfo, TagInfo } from '../src/catalog/catalog.js';
 import { UserError } from '../src/core/errors.js';
 import type { CommandContext } from '../src/dispatch/command.js';
+import { refFromWords, requireImage } from './catalog-common.js';
 import { noTagsReason } from './catalog-fit.js';
 import { goneTagText } from './catalog-gone.js';
 
@@ -25,4 +26,11 @@ export async function requireTag(ctx: CommandContext, catalog: Catalog, image: I
   if (info) return info;
   const gone = await goneTagText(ctx, catalog, image, tagText);
   throw new UserError(gone.code, gone.text);
+}
+
+/** The image and tag that `<image>[:tag]` or `<image> <tag>` words name (no tag: `latest`). */
+export async function requireTagRef(ctx: CommandContext, catalog: Catalog, words: readonly string[], usage: string): Promise<{ image: ImageInfo; info: TagInfo }> {
+  const ref = refFromWords(words);
+  const image = requireImage(catalog, ref.image);
+  return { image, info: await requireTag(ctx, catalog, image, ref.tag, usage) };
 }

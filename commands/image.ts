@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import { deprecationSummary } from '../src/catalog/deprecation.js';
 import { rt, type Inline } from '../src/core/richtext.js';
-import { defineCommand } from '../src/dispatch/command.js';
-import { catalogOf, requireImage } from './catalog-common.js';
+import { defineCatalogCommand, requireImage } from './catalog-common.js';
 import { dataAge, fitList, hubTagsUrl, manifestProblem, manifestUrl, noTagsReason, withNotes } from './catalog-fit.js';
 
-export const image = defineCommand({
+export const image = defineCatalogCommand({
   name: 'image',
   summary: 'What an official image is: description, tags, architectures, maintainers, where issues go',
   usage: 'image <name>',
-  access: 'anyone',
   args: z.tuple([z.string().min(1)]),
-  async run(ctx, [name]) {
-    const catalog = await catalogOf(ctx);
+  async run(ctx, [name], catalog) {
     const info = requireImage(catalog, name);
     const route = catalog.routeFor(info.name);
     const problem = manifestProblem(info);

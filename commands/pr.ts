@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { normaliseImageName } from '../src/catalog/catalog.js';
 import { UserError } from '../src/core/errors.js';
 import { defineCommand, type CommandContext } from '../src/dispatch/command.js';
 import type { PrLookup } from '../src/services.js';
 import { prNumberIn } from '../src/prs/pure.js';
+import { imageNameArg, optionalWord } from './args.js';
 import { oneLine, renderPr, renderPrs, renderQueue } from './pr-render.js';
 
 export function prsOf(ctx: CommandContext): PrLookup {
@@ -42,14 +42,10 @@ export const prsCommand = defineCommand({
   summary: 'Open official-images pull requests, optionally for one image, newest activity first',
   usage: 'prs [image]',
   access: 'anyone',
-  args: z.array(z.string().max(200)).max(1),
+  args: optionalWord,
   async run(ctx, [name]) {
     const prs = prsOf(ctx);
-    let image: string | undefined;
-    if (name !== undefined) {
-      image = normaliseImageName(name);
-      if (!image) throw new UserError('prs.bad-image', `"${oneLine(name, 60)}" is not an image name. Usage: prs [image]`);
-    }
+    const image = name === undefined ? undefined : imageNameArg(name, 'prs', 'prs [image]');
     return renderPrs(await prs.open(image), image, prs.repo, ctx.clock.now());
   },
 });

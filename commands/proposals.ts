@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { normaliseImageName } from '../src/catalog/catalog.js';
 import { formatAge } from '../src/core/clock.js';
 import { UserError } from '../src/core/errors.js';
 import { rt, type RichText } from '../src/core/richtext.js';
@@ -7,6 +5,7 @@ import { defineCommand, type CommandContext } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
 import { HOW_TO_PROPOSE, parseProposalQuestion, type Proposal } from '../src/proposals/pure.js';
 import type { ProposalListing, ProposalLookup } from '../src/services.js';
+import { imageNameArg, optionalWord } from './args.js';
 import { fitList } from './chat-fit.js';
 import { checksText, oneLine } from './pr-render.js';
 
@@ -70,12 +69,9 @@ export const proposals = defineCommand({
   summary: 'Open new-image proposals (official-images PRs adding an image), or the status of one',
   usage: 'proposals [image]',
   access: 'anyone',
-  args: z.array(z.string().max(200)).max(1),
+  args: optionalWord,
   async run(ctx, [name]) {
-    if (name === undefined) return answer(ctx, undefined);
-    const image = normaliseImageName(name);
-    if (!image) throw new UserError('proposals.bad-image', `"${oneLine(name, 60)}" is not an image name. Usage: proposals [image]`);
-    return answer(ctx, image);
+    return answer(ctx, name === undefined ? undefined : imageNameArg(name, 'proposals', 'proposals [image]'));
   },
 });
 

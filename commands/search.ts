@@ -1,21 +1,18 @@
 import { z } from 'zod';
 import { UserError } from '../src/core/errors.js';
 import { capList, rt, type Line } from '../src/core/richtext.js';
-import { defineCommand } from '../src/dispatch/command.js';
-import { catalogOf, echo, orList } from './catalog-common.js';
+import { defineCatalogCommand, echo, orList } from './catalog-common.js';
 import { hubSearchUrl } from './catalog-fit.js';
 
 const WITH_DESCRIPTION = 4;
 
-export const search = defineCommand({
+export const search = defineCatalogCommand({
   name: 'search',
   summary: 'Find official images by name or description',
   usage: 'search <text>',
-  access: 'anyone',
   args: z.array(z.string()).min(1),
-  async run(ctx) {
+  async run(ctx, _words, catalog) {
     const text = ctx.argsText.replace(/^["']|["']$/g, '').trim();
-    const catalog = await catalogOf(ctx);
     const results = catalog.search(text, 100);
     if (!results.length) {
       const hints = catalog.suggestImages(text);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { TagInfo } from '../src/catalog/catalog.js';
 import { UpstreamError, UserError } from '../src/core/errors.js';
 import { rt, type Inline, type Line, type RichText } from '../src/core/richtext.js';
@@ -6,8 +5,9 @@ import { defineCommand } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
 import { dctBrief, loadDctFacts, type DctFacts } from '../src/knowledge/dct.js';
 import type { TrustReport } from '../src/registry/types.js';
-import { catalogOf, refFromWords, requireImage } from './catalog-common.js';
-import { requireTag } from './catalog-tag.js';
+import { imageRefWords } from './args.js';
+import { catalogOf } from './catalog-common.js';
+import { requireTagRef } from './catalog-tag.js';
 
 const USAGE = 'trust <image>[:tag]';
 
@@ -23,16 +23,14 @@ export const trust = defineCommand({
   summary: 'Is a tag signed, which platforms carry an SBOM and provenance, how to inspect them and pin the digest',
   usage: USAGE,
   access: 'anyone',
-  args: z.array(z.string().min(1)).min(1).max(2),
+  args: imageRefWords,
   // A cold answer is a HEAD, an index GET and one GET per platform's attestation manifest.
   timeoutMs: 20_000,
   async run(ctx, words) {
     const lookup = ctx.services.trust;
     if (!lookup) throw new UserError('trust.unavailable', 'Registry lookups are not available in this setup.');
-    const catalog = await catalogOf(ctx);
-    const ref = refFromWords(words);
-    const image = requireImage(catalog, ref.image);
-    const info = await requireTag(ctx, catalog, image, ref.tag ?? (catalog.tag(image.name, 'latest') ? 'latest' : undefined), USAGE);
+    // No tag means latest, and an image without one gets asked which tag (requireTag).
+    const { info } = await requireTagRef(ctx, await catalogOf(ctx), words, USAGE);
     let report;
     try {
       report = await lookup.lookup(info.image, info.tag);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { normaliseImageName, splitImageRef } from '../src/catalog/catalog.js';
+import { splitImageRef } from '../src/catalog/catalog.js';
 import { UserError } from '../src/core/errors.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import { normaliseVersion, parseWhenQuestion } from '../src/prs/pure.js';
+import { imageNameArg } from './args.js';
 import { prsOf } from './pr.js';
 import { oneLine } from './pr-render.js';
 import { renderWhen } from './when-render.js';
@@ -27,8 +28,7 @@ export const when = defineCommand({
       if (!q) throw new UserError('when.usage', `I did not find an image and a version in that. Usage: ${USAGE}`);
       ref = { image: q.image, tag: q.version };
     }
-    const image = normaliseImageName(ref.image);
-    if (!image) throw new UserError('when.bad-image', `"${oneLine(ref.image, 60)}" is not an image name. Usage: ${USAGE}`);
+    const image = imageNameArg(ref.image, 'when', USAGE);
     if (ref.tag === undefined) throw new UserError('when.no-version', `Which version of ${image}? Usage: ${USAGE}`);
     const version = normaliseVersion(ref.tag);
     if (!version) throw new UserError('when.bad-version', `"${oneLine(ref.tag, 60)}" does not look like a version number. Usage: ${USAGE}`);

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { formatAge } from '../src/core/clock.js';
 import { UserError } from '../src/core/errors.js';
 import { rt } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
+import { optionalWord } from './args.js';
 import { announcementsOf } from './subscribe.js';
 
 export const why = defineCommand({
@@ -10,7 +10,7 @@ export const why = defineCommand({
   summary: 'Which rule sent an announcement here (by its ref, or the latest one)',
   usage: 'why [ref]',
   access: 'anyone',
-  args: z.array(z.string().max(200)).max(1),
+  args: optionalWord,
   async run(ctx, [ref]) {
     const answer = announcementsOf(ctx).why(ctx.message.channel.key, ref?.replace(/^ref:?/i, ''));
     if (!answer) {

@@ -3,7 +3,7 @@
  * this is the only place that decides what is markup: text from chat, GitHub or Docker Hub is
  * always escaped, so it can never form <!channel>, <@U...>, <#C...> or <url|label> entities.
  */
-import type { Inline, Line } from '../../src/core/richtext.js';
+import { plainLine, type Inline, type Line } from '../../src/core/richtext.js';
 
 /**
  * Slack's three control characters. Slack asks that nothing else be entity-encoded.
@@ -87,18 +87,5 @@ export function renderLine(line: Line): string {
 
 /** Plain text for notifications and the `text` fallback: no markup, still escaped. */
 export function renderLinePlain(line: Line): string {
-  return line
-    .map((p) => {
-      switch (p.kind) {
-        case 'text':
-        case 'bold':
-        case 'code':
-          return escapeMrkdwn(p.text);
-        case 'link': {
-          const url = escapeMrkdwn(p.url);
-          return p.label && p.label !== p.url ? `${escapeMrkdwn(p.label)} (${url})` : url;
-        }
-      }
-    })
-    .join('');
+  return plainLine(line, escapeMrkdwn, (url, label) => (label ? `${escapeMrkdwn(label)} (${escapeMrkdwn(url)})` : escapeMrkdwn(url)));
 }

@@ -74,18 +74,15 @@ export function toPlainText(body: RichText): string {
 }
 
 export function lineToPlain(line: Line): string {
-  return line
-    .map((p) => {
-      switch (p.kind) {
-        case 'text':
-        case 'bold':
-        case 'code':
-          return p.text;
-        case 'link':
-          return p.label && p.label !== p.url ? `${p.label} <${p.url}>` : p.url;
-      }
-    })
-    .join('');
+  return plainLine(line, (text) => text, (url, label) => (label ? `${label} <${url}>` : url));
+}
+
+/**
+ * A line without markup, each platform writing text and links its own way: `text` gets every
+ * text, bold and code piece, `link` a URL with its label (undefined when it only repeats the URL).
+ */
+export function plainLine(line: Line, text: (s: string) => string, link: (url: string, label: string | undefined) => string): string {
+  return line.map((p) => (p.kind === 'link' ? link(p.url, p.label && p.label !== p.url ? p.label : undefined) : text(p.text))).join('');
 }
 
 /** "a, b, c and 12 more" with a cap, for long lists in chat. */
