@@ -106,7 +106,8 @@ describe.skipIf(!ircServerUsable('irc-connection.test.ts'))('IRC connection life
       const msg = await alice.waitFor((l) => l.nick === 'doibot' && l.command === 'PRIVMSG', 5000);
       expect(msg.params).toEqual(['#restart', 'queued while the server was down']);
       expect(bot.adapter.status()).toMatchObject({ connected: true });
-      expect(bot.adapter.status().detail).toMatch(/logged in as doibot, in #restart/);
+      // The status is rebuilt from events that may still be arriving (the JOIN echo, 900): wait for it.
+      await eventually(() => /logged in as doibot, in #restart/.test(bot.adapter.status().detail ?? ''), 5000, 'status after the reconnect', () => JSON.stringify(bot.adapter.status()));
       expect(bot.adapter.status().reconnects).toBe(1);
     } finally {
       await alice?.quit();
