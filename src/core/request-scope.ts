@@ -3,6 +3,9 @@
  * aborts) or background work (no scope). Upstream clients read it to charge a command's requests
  * to the command budget and to drop a timed-out command's queued requests before they are sent,
  * without every service method growing a signal parameter.
+ *
+ * It carries budget and cancellation only, never reply state: where a reply goes travels in the
+ * message's explicit ReplyAddress (test/unit/lint/ambient-state.test.ts keeps it so).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
