@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { allCommands, freeformHandlers } from '../commands/index.js';
 import { createApp } from '../src/app.js';
+import { loadBotData } from '../src/load-data.js';
 import { Catalog } from '../src/catalog/catalog.js';
 import { BundledSnapshotSource } from '../src/catalog/dir-source.js';
 import { parseManifest } from '../src/catalog/manifest.js';
@@ -94,7 +95,8 @@ const app = createApp({
   adapters: [],
   commands: allCommands,
   freeform: freeformHandlers,
-  hub,
+  data: loadBotData(),
+  overrides: { hub },
 });
 await app.start();
 await app.catalog.get();

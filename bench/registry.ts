@@ -7,6 +7,7 @@
  */
 import { allCommands, freeformHandlers } from '../commands/index.js';
 import { createApp } from '../src/app.js';
+import { loadBotData } from '../src/load-data.js';
 import { configSchema } from '../src/config/schema.js';
 import { systemClock } from '../src/core/clock.js';
 import { silentLogger } from '../src/core/log.js';
@@ -46,6 +47,7 @@ const app = createApp({
   adapters: [],
   commands: allCommands,
   freeform: freeformHandlers,
+  data: loadBotData(),
 });
 await app.start();
 await app.catalog.get();

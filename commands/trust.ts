@@ -3,19 +3,13 @@ import { UpstreamError, UserError } from '../src/core/errors.js';
 import { rt, type Inline, type Line, type RichText } from '../src/core/richtext.js';
 import { defineCommand } from '../src/dispatch/command.js';
 import type { FreeformHandler } from '../src/dispatch/dispatcher.js';
-import { dctBrief, loadDctFacts, type DctFacts } from '../src/knowledge/dct.js';
+import { dctBrief, type DctFacts } from '../src/knowledge/dct.js';
 import type { TrustReport } from '../src/registry/types.js';
 import { imageRefWords } from './args.js';
 import { catalogOf } from './catalog-common.js';
 import { requireTagRef } from './catalog-tag.js';
 
 const USAGE = 'trust <image>[:tag]';
-
-let dctFacts: DctFacts | undefined;
-/** Read once: the file is checked at start by the knowledge tests, and it changes only with a release. */
-function facts(): DctFacts {
-  return (dctFacts ??= loadDctFacts());
-}
 
 export const trust = defineCommand({
   name: 'trust',
@@ -28,7 +22,8 @@ export const trust = defineCommand({
   timeoutMs: 20_000,
   async run(ctx, words) {
     const lookup = ctx.services.trust;
-    if (!lookup) throw new UserError('trust.unavailable', 'Registry lookups are not available in this setup.');
+    const dct = ctx.services.knowledge?.dct;
+    if (!lookup || !dct) throw new UserError('trust.unavailable', 'Registry lookups are not available in this setup.');
     // No tag means latest, and an image without one gets asked which tag (requireTag).
     const { info } = await requireTagRef(ctx, await catalogOf(ctx), words, USAGE);
     let report;
@@ -38,10 +33,10 @@ export const trust = defineCommand({
       if (!(err instanceof UpstreamError && err.userMessage)) throw err;
       // Without the registry the bot still knows where signing stands and how to look yourself.
       ctx.log.warn({ image: info.image, tag: info.tag, code: err.code, error: err.message }, 'registry lookup failed; answering without it');
-      return renderTrustWithoutRegistry(`${info.image}:${info.tag}`, err.userMessage, facts(), ctx.clock.now());
+      return renderTrustWithoutRegistry(`${info.image}:${info.tag}`, err.userMessage, dct, ctx.clock.now());
     }
     if (!report) throw new UserError('trust.not-on-hub', `Docker Hub has no ${info.image}:${info.tag} (not published yet?).`);
-    return renderTrust(report, info, facts(), ctx.clock.now());
+    return renderTrust(report, info, dct, ctx.clock.now());
   },
 });
 

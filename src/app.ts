@@ -11,7 +11,7 @@ import { EventLoopMonitor, registerHealthRoutes } from './http/health.js';
 import type { HttpServer } from './http/server.js';
 import { createMetrics, recordCommand, recordDelivery, type Metrics } from './metrics.js';
 import { Delivery } from './outbox/replies.js';
-import { createAnnouncements, type Announcements, type AnnouncementsDeps } from './events/announcements.js';
+import { createAnnouncements, type Announcements, type AnnouncementsTuning } from './events/announcements.js';
 import type { CommandServices } from './services.js';
 import { StatusBoard } from './status.js';
 import type { Db } from './store/db.js';
@@ -21,30 +21,27 @@ import type { CatalogSource } from './catalog/source.js';
 import { HubClient } from './hub/client.js';
 import type { HubLookup } from './hub/types.js';
 import { NotifyService } from './notify/service.js';
-import { PrService, type PrGraphQL } from './prs/service.js';
+import { PrService } from './prs/service.js';
 import { ProposalService } from './proposals/service.js';
-import type { FeedbackAnswers } from './feedback/answers.js';
-import { KnowledgeBase } from './knowledge/base.js';
+import type { BotData } from './load-data.js';
 import { FeedbackService, type FeedbackTuning } from './feedback/service.js';
 import { FeedbackStore } from './feedback/store.js';
 import { renderFeedbackNotice } from './render/feedback-notice.js';
 import type { GitHubClient } from './github/client.js';
 import { trustFromConfig } from './registry/trust.js';
-import type { TrustLookup } from './registry/types.js';
 
 export interface AppDeps {
   readonly config: Config;
   readonly db: Db;
+  /** The root logger: every part logs through a child of it. */
   readonly log: Logger;
   readonly clock: Clock;
   readonly version: string;
   readonly adapters: readonly ChatAdapter[];
   readonly commands: readonly CommandDef[];
   readonly freeform?: readonly FreeformHandler[];
-  /** Where the image catalog comes from; default: chosen from config by catalogSourceFor(). */
-  readonly catalogSource?: CatalogSource;
-  /** Docker Hub lookups for the catalog commands; default: a HubClient on config.hub.url. */
-  readonly hub?: HubLookup;
+  /** The bundled data files, read at start by src/load-data.ts: the app reads no files. */
+  readonly data: BotData;
   /** The one shared HTTP server (main.ts creates it when http.port is set); health routes go on it. */
   readonly http?: HttpServer;
   /**
@@ -52,21 +49,25 @@ export interface AppDeps {
    * `http`, which then serves only Slack events and the webhook.
    */
   readonly opsHttp?: HttpServer;
-  /** Pass one in when parts built before the app (API clients) need to record metrics. */
-  readonly metrics?: Metrics;
-  /** Review/publish announcement sources (GitHub GraphQL, Docker Hub); absent = none polled. */
-  readonly announcements?: Pick<AnnouncementsDeps, 'graphql' | 'hub' | 'tuning'>;
-  /** GitHub GraphQL for on-demand lookups (pr, prs, queue, when); default: the announcements' client. */
-  readonly github?: PrGraphQL;
+  /** Tests and benchmarks only: parts used instead of those the configuration asks for. */
+  readonly overrides?: AppOverrides;
+}
+
+/** What a test or benchmark puts in place of what createApp would build from the configuration. */
+export interface AppOverrides {
   /**
-   * Feedback filing. `github` defaults to deps.github when it can mutate, else a client built
-   * from config.github.token (no token = links only); `answers` to the knowledge base's feedback entries.
+   * The one GitHub client: catalog, PR poll, PR lookups, proposals and feedback filing share its
+   * budget and queue. Default: one from GITHUB_TOKEN, none without a token.
    */
-  readonly feedback?: { readonly github?: GitHubClient; readonly answers?: FeedbackAnswers; readonly tuning?: FeedbackTuning };
-  /** General DOI questions; default: assets/knowledge/entries.json with dct.json. */
-  readonly knowledge?: KnowledgeBase;
-  /** `trust` lookups; default: a registry client on config.registry, caching manifests in the DB. */
-  readonly trust?: TrustLookup;
+  readonly github?: GitHubClient;
+  /** false: no PR poll (and no webhook) even with a GitHub client, for tests that drive PR state themselves. */
+  readonly pollGitHub?: boolean;
+  /** Docker Hub for commands, publish tracking and notifications; default: a HubClient on config.hub.url. */
+  readonly hub?: HubLookup;
+  /** Where the image catalog comes from; default: chosen from config (see chooseCatalogSource). */
+  readonly catalogSource?: CatalogSource;
+  /** Shorter waits and back-offs. */
+  readonly tuning?: { readonly announcements?: AnnouncementsTuning; readonly feedback?: FeedbackTuning };
 }
 
 export interface App {
@@ -100,20 +101,14 @@ export function createApp(deps: AppDeps): App {
   const registry = new CommandRegistry(deps.commands);
   const status = new StatusBoard(deps.version, clock.now());
   for (const a of deps.adapters) status.addAdapter(() => a.status());
-  const metrics =
-    deps.metrics ??
-    createMetrics({ version: deps.version, adapters: () => status.adapters(), sources: () => status.sources(), now: () => clock.now() });
+  const metrics = createMetrics({ version: deps.version, adapters: () => status.adapters(), sources: () => status.sources(), now: () => clock.now() });
 
+  const overrides = deps.overrides ?? {};
   // One GitHub client and one Docker Hub client for every part: one budget, one request queue,
   // one cache, one set of metrics.
-  const sharedGitHub: GitHubClient | undefined =
-    deps.github && isFullClient(deps.github)
-      ? deps.github
-      : deps.announcements?.graphql && isFullClient(deps.announcements.graphql)
-        ? deps.announcements.graphql
-        : undefined;
+  const github = overrides.github ?? githubClientFromConfig(config, { log: log.child({ component: 'github' }), clock });
   const catalog = new CatalogService({
-    source: deps.catalogSource ?? catalogSourceFor(config, { log, clock, ...(sharedGitHub ? { github: sharedGitHub } : {}) }),
+    source: overrides.catalogSource ?? chooseCatalogSource(config, { log, clock, ...(github ? { github } : {}) }),
     db: deps.db,
     log: log.child({ component: 'catalog' }),
     clock,
@@ -122,7 +117,7 @@ export function createApp(deps: AppDeps): App {
   status.addSource(() => catalog.info());
   status.addDetails(() => catalog.details());
   const hub =
-    deps.hub ??
+    overrides.hub ??
     new HubClient({
       baseUrl: config.hub.url,
       clock,
@@ -141,14 +136,15 @@ export function createApp(deps: AppDeps): App {
     delivery,
     status,
     ...(deps.http ? { http: deps.http } : {}),
-    ...(deps.announcements ? { ...deps.announcements, hub: deps.announcements.hub ?? hub } : {}),
+    // Review/publish events need the GitHub poll; Docker Hub is then polled only for merged changes.
+    ...(github && overrides.pollGitHub !== false ? { graphql: github, hub } : {}),
+    ...(overrides.tuning?.announcements ? { tuning: overrides.tuning.announcements } : {}),
     onPollCost: (cost) => metrics.githubPollCost.observe(cost),
     onWebhookOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
   });
   metrics.setOutboxDepth(() => announcements.pipeline.outbox.depthByChannel());
   metrics.setDeadLetters(() => announcements.pipeline.outbox.countByState('dead'));
-  if (sharedGitHub) metrics.setGitHubBudget(() => sharedGitHub.budget().remaining);
-  const github = deps.github ?? deps.announcements?.graphql;
+  if (github) metrics.setGitHubBudget(() => github.budget().remaining);
   const prs = new PrService({
     db: deps.db,
     repo: config.github.officialImagesRepo,
@@ -177,17 +173,13 @@ export function createApp(deps: AppDeps): App {
     log: log.child({ component: 'notify' }),
     intervalMs: Math.min(config.github.pollSeconds, config.hub.pollSeconds) * 1000,
   });
-  const feedbackGitHub =
-    deps.feedback?.github ??
-    sharedGitHub ??
-    githubClientFromConfig(config, { log: log.child({ component: 'github' }), clock });
-  const knowledge = deps.knowledge ?? KnowledgeBase.fromFiles();
-  const knownAnswers = deps.feedback?.answers ?? knowledge.forFeedback(clock);
+  const { knowledge } = deps.data;
+  const knownAnswers = knowledge.forFeedback(clock);
   const feedback = new FeedbackService({
     store: new FeedbackStore(deps.db),
     catalog,
     answers: knownAnswers,
-    ...(feedbackGitHub ? { github: feedbackGitHub } : {}),
+    ...(github ? { github } : {}),
     hub,
     repos: { officialImages: config.github.officialImagesRepo, docs: config.github.docsRepo },
     limits: { perUserPerDay: config.limits.feedbackPerUserPerDay, globalPerHour: config.limits.feedbackGlobalPerHour },
@@ -213,10 +205,10 @@ export function createApp(deps: AppDeps): App {
     },
     afterNotify: () => announcements.worker.kick(),
     onOutcome: (outcome) => metrics.feedback.inc({ outcome }),
-    ...(deps.feedback?.tuning ? { tuning: deps.feedback.tuning } : {}),
+    ...(overrides.tuning?.feedback ? { tuning: overrides.tuning.feedback } : {}),
   });
   status.addDetails(() => feedback.details());
-  const trust = deps.trust ?? trustFromConfig(config.registry, { db: deps.db, clock, log: log.child({ component: 'registry' }) });
+  const trust = trustFromConfig(config.registry, { db: deps.db, clock, log: log.child({ component: 'registry' }) });
   if (trust.details) status.addDetails(() => trust.details?.() ?? []);
   const services: CommandServices = {
     status,
@@ -348,14 +340,4 @@ export function createApp(deps: AppDeps): App {
       while (inFlight.size) await Promise.allSettled([...inFlight]);
     },
   };
-}
-
-/** The catalog source config asks for: GitHub with a token, else a directory, else the bundled snapshot. */
-export function catalogSourceFor(config: Config, deps: { log: Logger; clock: Clock; github?: GitHubClient }): CatalogSource {
-  return chooseCatalogSource(config, deps);
-}
-
-/** A GitHub client that can also mutate and report its budget (not a query-only stand-in). */
-function isFullClient(client: PrGraphQL | GitHubClient): client is GitHubClient {
-  return 'mutate' in client && 'budget' in client;
 }

@@ -4,7 +4,7 @@
  */
 import { fstatSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { createApp } from './app.js';
+import { createApp, type App } from './app.js';
 import { backupDatabase } from './store/backup.js';
 import { parseCommandLine, USAGE } from './cli.js';
 import { withDotEnv, type EnvWithDotEnv } from './config/dotenv.js';
@@ -14,10 +14,10 @@ import { describeConfig } from './config/summary.js';
 import type { ChatAdapter } from './core/chat.js';
 import { systemClock } from './core/clock.js';
 import { BotError, ConfigError, errorMessage } from './core/errors.js';
-import { createLogger, logFileDestination, type DestinationStream, type Logger } from './core/log.js';
-import { githubClientFromConfig } from './catalog/choose-source.js';
+import { createLogger, logFileDestination, type DestinationStream } from './core/log.js';
 import { probeHealth } from './http/probe.js';
 import { HttpServer } from './http/server.js';
+import { loadBotData, type BotData } from './load-data.js';
 import { projectRoot } from './paths.js';
 import { openDatabase } from './store/db.js';
 import { migrate, readMigrations } from './store/migrate.js';
@@ -97,17 +97,29 @@ async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
   }
-  const newLogger = (level: string): Logger => createLogger({ level, secrets: loaded.secrets }, logDestination);
+  // The one root logger; every part logs through a child of it. Console answers on a pipe share
+  // stderr's terminal: only warnings there unless asked for more.
+  const level = consoleMode && !logFile && !env.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
+  const log = createLogger({ level, secrets: loaded.secrets }, logDestination);
+  for (const warning of loaded.warnings) log.warn({ setting: warning.slice(0, warning.indexOf(':')) }, warning);
+
+  let data: BotData;
+  try {
+    data = loadBotData(root);
+  } catch (err) {
+    process.stderr.write(`doi-bot: ${errorMessage(err)}\n`);
+    return 1;
+  }
 
   // The one HTTP listener (health, metrics, Slack HTTP mode, webhooks): parts add routes to it.
   // Built before the adapters because Slack's HTTP mode mounts on it.
-  const httpLog = newLogger(config.logLevel).child({ component: 'http' });
+  const httpLog = log.child({ component: 'http' });
   const http = config.http.port !== undefined ? new HttpServer(httpLog) : undefined;
   // Health and metrics on their own (loopback) listener when asked, so the main one can be public.
   const opsHttp = config.http.opsPort !== undefined ? new HttpServer(httpLog.child({ listener: 'ops' })) : undefined;
   const adapters: ChatAdapter[] = [];
   if (config.slack) {
-    const slackLog = newLogger(config.logLevel).child({ component: 'slack' });
+    const slackLog = log.child({ component: 'slack' });
     try {
       adapters.push(new SlackAdapter({ config: config.slack, log: slackLog, ...(http ? { http } : {}) }));
     } catch (err) {
@@ -116,8 +128,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   if (config.irc) {
-    // Same level and masking as the main logger below (which is built once adapters are known).
-    const ircLog = newLogger(config.logLevel).child({ component: 'irc' });
+    const ircLog = log.child({ component: 'irc' });
     let clientCertificate: { cert: string; key: string } | undefined;
     if (config.irc.tlsCert && config.irc.tlsKey) {
       try {
@@ -141,7 +152,7 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   }
   let consoleAdapter: ConsoleAdapter | undefined;
-  if (adapters.length === 0) {
+  if (consoleMode) {
     consoleAdapter = new ConsoleAdapter({
       input: process.stdin,
       output: process.stdout,
@@ -151,11 +162,6 @@ async function main(argv: readonly string[]): Promise<number> {
     });
     adapters.push(consoleAdapter);
   }
-  // Console answers on a pipe share stderr's terminal: only warnings there unless asked for more.
-  const level = consoleAdapter && !logFile && !env.env.DOIBOT_LOG_LEVEL ? 'warn' : config.logLevel;
-  const log = newLogger(level);
-  for (const warning of loaded.warnings) log.warn({ setting: warning.slice(0, warning.indexOf(':')) }, warning);
-
   let db;
   try {
     db = openDatabase(config.db);
@@ -166,35 +172,27 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
 
-  // Review/publish events need GitHub; Docker Hub is then polled only for merged changes.
-  let announcements;
-  if (config.github.token) {
-    try {
-      // One client for everything GitHub (catalog, events, PR queries, feedback): one budget.
-      // The app supplies its one Docker Hub client to the announcements.
-      announcements = {
-        graphql: githubClientFromConfig(config, { log: log.child({ component: 'github' }) })!,
-      };
-    } catch (err) {
-      process.stderr.write(`doi-bot: ${err instanceof ConfigError ? err.message : errorMessage(err)}\n`);
-      db.close();
-      return 1;
-    }
+  let app: App;
+  try {
+    // Builds the one GitHub client (GITHUB_TOKEN), which checks GITHUB_GRAPHQL_URL.
+    app = createApp({
+      config,
+      db,
+      log,
+      clock: systemClock,
+      version,
+      adapters,
+      commands: allCommands,
+      freeform: freeformHandlers,
+      data,
+      ...(http ? { http } : {}),
+      ...(opsHttp ? { opsHttp } : {}),
+    });
+  } catch (err) {
+    process.stderr.write(`doi-bot: ${errorMessage(err)}\n`);
+    db.close();
+    return 1;
   }
-
-  const app = createApp({
-    config,
-    db,
-    log,
-    clock: systemClock,
-    version,
-    adapters,
-    commands: allCommands,
-    freeform: freeformHandlers,
-    ...(http ? { http } : {}),
-    ...(opsHttp ? { opsHttp } : {}),
-    ...(announcements ? { announcements } : {}),
-  });
 
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {

@@ -9,6 +9,7 @@ import type { Catalog } from './catalog/catalog.js';
 import type { CannedAnswer } from './feedback/answers.js';
 import type { CancelResult, ConfirmResult, FeedbackRequest, ProposeResult, ReportList, ReportListing } from './feedback/types.js';
 import type { KnowledgeAnswer } from './knowledge/base.js';
+import type { DctFacts } from './knowledge/dct.js';
 import type { TagPresence } from './catalog/tag-history.js';
 import type { HubLookup } from './hub/types.js';
 import type { TrustLookup } from './registry/types.js';
@@ -137,6 +138,8 @@ export interface KnowledgeLookup {
   /** YYYY-MM-DD */
   readonly lastReviewed: string;
   readonly size: number;
+  /** Where Docker Content Trust stands (dates and sources), for `trust` answers. */
+  readonly dct: DctFacts;
   match(text: string, now: number): KnowledgeAnswer | undefined;
 }
 

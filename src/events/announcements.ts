@@ -40,14 +40,16 @@ export interface AnnouncementsDeps {
   readonly onPollCost?: (cost: number) => void;
   /** The fate of each GitHub webhook request, for metrics. */
   readonly onWebhookOutcome?: (outcome: WebhookOutcome) => void;
-  /** Overrides for tests and benchmarks. */
-  readonly tuning?: {
-    readonly outbox?: Partial<ConstructorParameters<typeof OutboxWorker>[0]>;
-    readonly publish?: { settleMs?: number; rollupAt?: number };
-    readonly rebuilds?: Pick<RebuildWatcherOptions, 'checksPerPass' | 'windowMs' | 'rollupAt'>;
-    /** Seen event ids and webhook delivery ids are kept this long (default 30 days). */
-    readonly retentionMs?: number;
-  };
+  readonly tuning?: AnnouncementsTuning;
+}
+
+/** Overrides for tests and benchmarks. */
+export interface AnnouncementsTuning {
+  readonly outbox?: Partial<ConstructorParameters<typeof OutboxWorker>[0]>;
+  readonly publish?: { settleMs?: number; rollupAt?: number };
+  readonly rebuilds?: Pick<RebuildWatcherOptions, 'checksPerPass' | 'windowMs' | 'rollupAt'>;
+  /** Seen event ids and webhook delivery ids are kept this long (default 30 days). */
+  readonly retentionMs?: number;
 }
 
 export interface Announcements {

@@ -84,7 +84,8 @@ function altMatches(alt: Alternative, spaced: string): boolean {
 
 export class KnowledgeBase {
   readonly #entries: readonly Entry[];
-  readonly #dct: DctFacts;
+  /** The Content Trust dates the `dct` entry and `trust` answers speak from. */
+  readonly dct: DctFacts;
   /** The file's review date (YYYY-MM-DD). */
   readonly lastReviewed: string;
 
@@ -92,7 +93,7 @@ export class KnowledgeBase {
     const parsed = fileSchema.safeParse(data);
     if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${source}: ${i.path.join('.') || '(top)'}: ${i.message}`));
     const file = parsed.data;
-    this.#dct = dct;
+    this.dct = dct;
     this.lastReviewed = file.lastReviewed;
     const issues: string[] = [];
     const ids = new Set<string>();
@@ -148,7 +149,7 @@ export class KnowledgeBase {
     }
     if (!best) return undefined;
     const e = best.entry;
-    return { id: e.id, answer: this.#answerText(e, now), sources: e.usesDct ? [...e.sources, ...this.#dct.sources] : e.sources };
+    return { id: e.id, answer: this.#answerText(e, now), sources: e.usesDct ? [...e.sources, ...this.dct.sources] : e.sources };
   }
 
   /** What `feedback` uses: the entries marked for it, first link only. */
@@ -162,6 +163,6 @@ export class KnowledgeBase {
   }
 
   #answerText(entry: Entry, now: number): string {
-    return entry.usesDct ? entry.answer.replace('{dct}', dctStatus(this.#dct, now)) : entry.answer;
+    return entry.usesDct ? entry.answer.replace('{dct}', dctStatus(this.dct, now)) : entry.answer;
   }
 }

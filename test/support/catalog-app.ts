@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { MemoryAdapter } from '../../adapters/memory/memory-adapter.js';
 import { allCommands, freeformHandlers } from '../../commands/index.js';
 import { createApp, type App } from '../../src/app.js';
+import { loadBotData } from '../../src/load-data.js';
 import type { CatalogSource } from '../../src/catalog/source.js';
 import { configSchema } from '../../src/config/schema.js';
 import { systemClock } from '../../src/core/clock.js';
@@ -44,7 +45,8 @@ export async function startCatalogApp(opts: { catalogSource?: CatalogSource; use
     adapters: [chat],
     commands: allCommands,
     freeform: freeformHandlers,
-    ...(opts.catalogSource ? { catalogSource: opts.catalogSource } : {}),
+    data: loadBotData(),
+    ...(opts.catalogSource ? { overrides: { catalogSource: opts.catalogSource } } : {}),
   });
   await app.start();
   return {

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
+import { loadBotData } from '../../src/load-data.js';
 import { BundledSnapshotSource } from '../../src/catalog/dir-source.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { UserRef } from '../../src/core/chat.js';
@@ -75,13 +76,17 @@ export async function startFeedbackApp(opts: {
     // Slack reports are handed to the dispatcher directly; the stand-in declares how Slack is named.
     adapters: [chat, new MemoryAdapter('slack')],
     commands: allCommands,
-    catalogSource: new BundledSnapshotSource(),
-    ...(opts.hub ? { hub: new HubClient({ baseUrl: opts.hub.url, cacheTtlMs: 0, maxRetries: 0, maxRetryWaitMs: 50 }) } : {}),
-    announcements: { tuning: { outbox: { baseBackoffMs: 20, idleMs: 20 } } },
-    feedback: {
+    data: loadBotData(),
+    overrides: {
+      catalogSource: new BundledSnapshotSource(),
+      ...(opts.hub ? { hub: new HubClient({ baseUrl: opts.hub.url, cacheTtlMs: 0, maxRetries: 0, maxRetryWaitMs: 50 }) } : {}),
       // The real client; no pause between mutations so tests stay fast.
       ...(opts.gh ? { github: createGitHubClient({ token: 'ghp_feedbacktest', url: opts.gh.url, log, clock, mutationGapMs: 0, timeoutMs: 3000 }) } : {}),
-      tuning: { inCommandMs: 1500, baseBackoffMs: 100, maxBackoffMs: 400, idleMs: 50, hubWaitMs: 1000, ...opts.tuning },
+      pollGitHub: false,
+      tuning: {
+        announcements: { outbox: { baseBackoffMs: 20, idleMs: 20 } },
+        feedback: { inCommandMs: 1500, baseBackoffMs: 100, maxBackoffMs: 400, idleMs: 50, hubWaitMs: 1000, ...opts.tuning },
+      },
     },
   });
   await app.start();

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { IrcAdapter, type IrcAdapterOptions } from '../../adapters/irc/irc-adapter.js';
 import { allCommands } from '../../commands/index.js';
 import { createApp, type App } from '../../src/app.js';
+import { loadBotData } from '../../src/load-data.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { BundledSnapshotSource } from '../../src/catalog/dir-source.js';
 import { systemClock } from '../../src/core/clock.js';
@@ -199,8 +200,11 @@ export async function startBot(o: BotOptions): Promise<BotHarness> {
     adapters: [adapter],
     commands: testCommands,
     ...(o.freeform ? { freeform: o.freeform } : {}),
-    ...(o.hub ? { hub: o.hub } : {}),
-    ...(github ? { github, catalogSource: new BundledSnapshotSource(), feedback: { github, tuning: { inCommandMs: 3000, hubWaitMs: 200 } } } : {}),
+    data: loadBotData(),
+    overrides: {
+      ...(o.hub ? { hub: o.hub } : {}),
+      ...(github ? { github, pollGitHub: false, catalogSource: new BundledSnapshotSource(), tuning: { feedback: { inCommandMs: 3000, hubWaitMs: 200 } } } : {}),
+    },
   });
   await app.start();
   if (!o.noWait) await withTimeout(adapter.ready(), 20_000, 'bot ready (registered and joined)', () => JSON.stringify(adapter.status()));

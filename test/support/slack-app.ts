@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { SlackAdapter, type SlackAdapterOptions } from '../../adapters/slack/slack-adapter.js';
 import { allCommands } from '../../commands/index.js';
 import { createApp, type App } from '../../src/app.js';
+import { loadBotData } from '../../src/load-data.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { systemClock } from '../../src/core/clock.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
@@ -127,7 +128,7 @@ export async function startSlackBot(o: SlackBotOptions): Promise<SlackBot> {
     socketPingTimeoutMs: 2000,
     ...o.adapter,
   });
-  const app = createApp({ config, db, log, clock: systemClock, version: '0.0.0-test', adapters: [adapter], commands: o.commands ?? slackTestCommands });
+  const app = createApp({ config, db, log, clock: systemClock, version: '0.0.0-test', adapters: [adapter], commands: o.commands ?? slackTestCommands, data: loadBotData() });
   await app.start();
   const httpPort = http ? await http.listen(0, '127.0.0.1') : undefined;
   if (mode === 'socket' && !o.noWait) await eventually(() => adapter.status().connected, 10_000, 'the bot to connect', () => JSON.stringify(adapter.status()));

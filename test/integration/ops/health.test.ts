@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
 import { allCommands } from '../../../commands/index.js';
 import { createApp, type App } from '../../../src/app.js';
+import { loadBotData } from '../../../src/load-data.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/log.js';
@@ -49,6 +50,7 @@ async function startApp(): Promise<Running> {
     version: '9.9.9-test',
     adapters: [chat, irc],
     commands: allCommands,
+    data: loadBotData(),
     http: new HttpServer(log),
   });
   await app.start();

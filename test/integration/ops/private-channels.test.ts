@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
 import { allCommands } from '../../../commands/index.js';
 import { createApp, type App } from '../../../src/app.js';
+import { loadBotData } from '../../../src/load-data.js';
 import { configSchema } from '../../../src/config/schema.js';
 import type { AdapterStatus } from '../../../src/core/chat.js';
 import { systemClock } from '../../../src/core/clock.js';
@@ -56,6 +57,7 @@ async function start(withOps: boolean) {
     version: 'test',
     adapters: [irc],
     commands: allCommands,
+    data: loadBotData(),
     http: new HttpServer(log),
     ...(withOps ? { opsHttp: new HttpServer(log) } : {}),
   });

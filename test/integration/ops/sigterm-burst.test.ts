@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
 import { allCommands } from '../../../commands/index.js';
 import { createApp, type App } from '../../../src/app.js';
+import { loadBotData } from '../../../src/load-data.js';
 import { configSchema } from '../../../src/config/schema.js';
 import type { OutboundMessage } from '../../../src/core/chat.js';
 import { systemClock } from '../../../src/core/clock.js';
@@ -36,6 +37,7 @@ function appOn(db: Db, chat: MemoryAdapter): App {
     version: 't',
     adapters: [chat],
     commands: allCommands,
+    data: loadBotData(),
   });
 }
 

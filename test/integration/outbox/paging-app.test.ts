@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
 import { createApp, type App } from '../../../src/app.js';
+import { loadBotData } from '../../../src/load-data.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/log.js';
@@ -26,7 +27,7 @@ async function startOn(chat: MemoryAdapter): Promise<App> {
   const dir = mkdtempSync(join(tmpdir(), 'doibot-paging-'));
   const db = openDatabase(join(dir, 'bot.sqlite3'));
   migrate(db, readMigrations(join(projectRoot(), 'migrations')));
-  const app = createApp({ config: configSchema.parse({}), db, log: silentLogger(), clock: systemClock, version: 't', adapters: [chat], commands: testCommands });
+  const app = createApp({ config: configSchema.parse({}), db, log: silentLogger(), clock: systemClock, version: 't', adapters: [chat], commands: testCommands, data: loadBotData() });
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => void db.close(), () => app.stop('test over', 2000));
   await app.start();
   return app;

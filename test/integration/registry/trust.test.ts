@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
 import { allCommands, freeformHandlers } from '../../../commands/index.js';
 import { createApp, type App } from '../../../src/app.js';
+import { loadBotData } from '../../../src/load-data.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/log.js';
@@ -42,6 +43,7 @@ function newApp(url = registry.url, appDb = db): { app: App; chat: MemoryAdapter
     adapters: [chat],
     commands: allCommands,
     freeform: freeformHandlers,
+    data: loadBotData(),
   });
   return { app, chat };
 }

@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../src/app.js';
+import type { AnnouncementsTuning } from '../../../src/events/announcements.js';
+import { loadBotData } from '../../../src/load-data.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { systemClock, type Clock } from '../../../src/core/clock.js';
 import { HttpServer } from '../../../src/http/server.js';
@@ -65,7 +67,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   readonly subscriptions?: unknown[];
-  readonly tuning?: Parameters<typeof createApp>[0]['announcements'] extends infer A ? (A extends { tuning?: infer T } ? T : never) : never;
+  readonly tuning?: AnnouncementsTuning;
   readonly access?: { admins?: string[]; maintainers?: string[] };
   readonly dir?: string;
   readonly gh?: FakeGitHub;
@@ -113,10 +115,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     version: 'test',
     adapters: [irc, slack],
     commands: allCommands,
-    announcements: {
-      graphql: createGitHubClient({ token: 'ghp_test', url: gh.url, log }),
+    data: loadBotData(),
+    overrides: {
+      github: createGitHubClient({ token: 'ghp_test', url: gh.url, log }),
       hub: new HubClient({ baseUrl: hub.url, cacheTtlMs: 0, maxRetryWaitMs: 50, maxRetries: 0 }),
-      tuning: { publish: { settleMs: 0 }, outbox: { baseBackoffMs: 20, idleMs: 20 }, ...opts.tuning },
+      tuning: { announcements: { publish: { settleMs: 0 }, outbox: { baseBackoffMs: 20, idleMs: 20 }, ...opts.tuning } },
     },
   });
   await app.start();

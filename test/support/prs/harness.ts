@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../src/app.js';
+import { loadBotData } from '../../../src/load-data.js';
 import { BundledSnapshotSource } from '../../../src/catalog/dir-source.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { systemClock } from '../../../src/core/clock.js';
@@ -79,13 +80,13 @@ async function build(dir: string, gh: FakeGitHub, hub: FakeHub, opts: PrHarnessO
     commands: allCommands,
     freeform: freeformHandlers,
     // The real bundled manifests: `when` reads GitRepo, tags and architectures from them.
-    catalogSource: new BundledSnapshotSource(),
-    hub: hubClient,
-    github,
-    announcements: {
-      ...(opts.poll ? { graphql: github } : {}),
+    data: loadBotData(),
+    overrides: {
+      catalogSource: new BundledSnapshotSource(),
       hub: hubClient,
-      tuning: { publish: { settleMs: 0 }, outbox: { baseBackoffMs: 20, idleMs: 20 } },
+      github,
+      pollGitHub: opts.poll === true,
+      tuning: { announcements: { publish: { settleMs: 0 }, outbox: { baseBackoffMs: 20, idleMs: 20 } } },
     },
   });
   await app.start();

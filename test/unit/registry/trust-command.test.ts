@@ -9,6 +9,7 @@ import { toPlainText } from '../../../src/core/richtext.js';
 import { classify } from '../../../src/understand/classify.js';
 import type { CommandContext } from '../../../src/dispatch/command.js';
 import { loadDctFacts } from '../../../src/knowledge/dct.js';
+import { loadBotData } from '../../../src/load-data.js';
 import type { TrustLookup, TrustReport } from '../../../src/registry/types.js';
 import { commandContext } from '../../support/command-context.js';
 
@@ -31,12 +32,14 @@ const registry: TrustLookup = {
   },
 };
 
+const { knowledge } = loadBotData();
+
 beforeAll(async () => {
   catalog = Catalog.fromFiles((await new BundledSnapshotSource().fetch())!);
 });
 
 function ctx(text: string): CommandContext {
-  return commandContext(text, { catalog: { get: async () => catalog }, trust: registry });
+  return commandContext(text, { catalog: { get: async () => catalog }, trust: registry, knowledge });
 }
 
 /** The handler that answers, in the dispatcher's order, and what the registry was asked. */
