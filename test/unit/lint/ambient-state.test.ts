@@ -10,12 +10,10 @@ import { describe, expect, it } from 'vitest';
 const AMBIENT_HOME = 'src/core/request-scope.ts';
 const AMBIENT = /\bAsyncLocalStorage\b|node:async_hooks|\bAsyncResource\b/;
 
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? tsFiles(p) : e.name.endsWith('.ts') ? [p] : [];
-  });
-}
+const tsFiles = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
 
 describe('ambient state', () => {
   it('AsyncLocalStorage is used only by the request scope', () => {
