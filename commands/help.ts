@@ -15,6 +15,14 @@ export const help = defineCommand({
     const all = ctx.services.commands();
     if (words.length === 0) {
       const visible = all.filter((c) => satisfies(ctx.level, c.access));
+      // Where a reply gets a few lines (an IRC channel), the names fit; the list with a line
+      // each is for a private message, where it pages.
+      if (!ctx.message.isDirect && ctx.capabilities.linesPerReply !== undefined) {
+        return rt.of(
+          rt.line(rt.bold('Commands'), `: ${visible.map((c) => c.name).join(', ')}.`),
+          'Type "help <command>" for one (help tags), or "help" in a private message for each with its description.',
+        );
+      }
       return rt.of(
         rt.line(rt.bold('Commands'), ' (prefix with ! in a channel, or address me by name):'),
         ...visible.map((c) => rt.line(rt.code(c.name), ` ${c.summary}`)),

@@ -111,6 +111,16 @@ describe.skipIf(!ircServerUsable('irc-questions.test.ts'))('free-form questions 
     expect(latest[0]).toMatch(/^python:latest is python 3\.14\.7 \(also python:3\.14, python:3\)\.$/);
   });
 
+  it('"!help" in a channel names every command in two lines; in private each comes with its description', async () => {
+    const lines = await answer('#docker-library', '!help');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^Commands: help, about, status, image, tags, tag, arches, search, pr, prs, queue, proposals, when, trust, .*feedback, .*more(, test\w+)*\.$/);
+    expect(lines[1]).toBe('Type "help <command>" for one (help tags), or "help" in a private message for each with its description.');
+    const inPrivate = await answer('doibot', 'help');
+    expect(inPrivate[0]).toBe('Commands (prefix with ! in a channel, or address me by name):');
+    expect(inPrivate[1]).toMatch(/^help List the commands, or show how to use one$/);
+  });
+
   it('what it cannot answer gets an honest "I don\'t know", never an answer about an unrelated image', async () => {
     const dontKnow = await answer('#docker-library', 'doibot: how do I install docker on ubuntu?');
     expect(dontKnow).toEqual([DONT_KNOW]);
