@@ -12,6 +12,12 @@ import type { HttpServer } from './http/server.js';
 import { createMetrics, recordCommand, recordDelivery, type Metrics } from './metrics.js';
 import { Delivery } from './outbox/replies.js';
 import { createAnnouncements, type Announcements, type AnnouncementsTuning } from './events/announcements.js';
+import { GitHubPoller } from './events/github-poller.js';
+import { EventPipeline } from './events/pipeline.js';
+import { PublishTracker } from './events/publish.js';
+import { RebuildWatcher } from './events/rebuilds.js';
+import { OutboxWorker } from './outbox/worker.js';
+import { SubscriptionStore } from './subscriptions/store.js';
 import type { CommandServices } from './services.js';
 import { StatusBoard } from './status.js';
 import type { Db } from './store/db.js';
@@ -108,7 +114,7 @@ export function createApp(deps: AppDeps): App {
   // one cache, one set of metrics.
   const github = overrides.github ?? githubClientFromConfig(config, { log: log.child({ component: 'github' }), clock });
   const catalog = new CatalogService({
-    source: overrides.catalogSource ?? chooseCatalogSource(config, { log, clock, ...(github ? { github } : {}) }),
+    source: overrides.catalogSource ?? chooseCatalogSource(config, { log, ...(github ? { github } : {}) }),
     db: deps.db,
     log: log.child({ component: 'catalog' }),
     clock,
@@ -128,19 +134,57 @@ export function createApp(deps: AppDeps): App {
     });
 
   const delivery = new Delivery(deps.adapters, log.child({ component: 'delivery' }), clock);
+  // The announcement parts. Review/publish events need the GitHub poll; Docker Hub is then
+  // polled only for merged changes.
+  const eventsLog = log.child({ component: 'events' });
+  const tuning = overrides.tuning?.announcements ?? {};
+  const pollClient = overrides.pollGitHub === false ? undefined : github;
+  const subscriptions = new SubscriptionStore(deps.db);
+  const pipeline = new EventPipeline({ db: deps.db, subscriptions, clock, log: eventsLog, capabilitiesOf: (channel) => delivery.capabilitiesFor(channel) });
+  const worker = new OutboxWorker({
+    store: pipeline.outbox,
+    delivery,
+    clock,
+    log: eventsLog.child({ component: 'outbox' }),
+    digestSubscriptions: () => subscriptions.all().filter((s) => s.mode === 'digest'),
+    ...tuning.outbox,
+  });
+  pipeline.onEnqueued = () => worker.kick();
+  const publish = pollClient
+    ? new PublishTracker({ db: deps.db, hub, pipeline, clock, log: eventsLog.child({ component: 'publish' }), ...tuning.publish })
+    : undefined;
+  const { rebuildChecksPerPass } = config.hub;
+  const rebuilds =
+    publish && rebuildChecksPerPass > 0
+      ? new RebuildWatcher({ db: deps.db, hub, pipeline, subscriptions, clock, log: eventsLog.child({ component: 'rebuilds' }), checksPerPass: rebuildChecksPerPass, ...tuning.rebuilds })
+      : undefined;
+  const poller = pollClient
+    ? new GitHubPoller({
+        graphql: pollClient,
+        pipeline,
+        db: deps.db,
+        ...(publish ? { publish } : {}),
+        repo: config.github.officialImagesRepo,
+        pollSeconds: config.github.pollSeconds,
+        clock,
+        log: eventsLog.child({ component: 'github-poll' }),
+        onQueryCost: (cost) => metrics.githubPollCost.observe(cost),
+      })
+    : undefined;
   const announcements = createAnnouncements({
     config,
-    db: deps.db,
-    log,
+    log: eventsLog,
     clock,
-    delivery,
     status,
     ...(deps.http ? { http: deps.http } : {}),
-    // Review/publish events need the GitHub poll; Docker Hub is then polled only for merged changes.
-    ...(github && overrides.pollGitHub !== false ? { graphql: github, hub } : {}),
-    ...(overrides.tuning?.announcements ? { tuning: overrides.tuning.announcements } : {}),
-    onPollCost: (cost) => metrics.githubPollCost.observe(cost),
+    subscriptions,
+    pipeline,
+    worker,
+    poller,
+    publish,
+    rebuilds,
     onWebhookOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+    ...(tuning.retentionMs !== undefined ? { retentionMs: tuning.retentionMs } : {}),
   });
   metrics.setOutboxDepth(() => announcements.pipeline.outbox.depthByChannel());
   metrics.setDeadLetters(() => announcements.pipeline.outbox.countByState('dead'));

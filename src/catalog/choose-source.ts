@@ -11,8 +11,7 @@ const CATALOG_BUDGET_RESERVE = 200;
 
 export interface CatalogSourceDeps {
   readonly log: Logger;
-  readonly clock?: Clock;
-  /** Share the app's GitHub client so one budget and one request queue cover everything. */
+  /** The app's one GitHub client (one budget, one request queue); absent without GITHUB_TOKEN. */
   readonly github?: GitHubClient;
   /** Project root holding assets/snapshot (tests). */
   readonly root?: string;
@@ -32,11 +31,11 @@ export function githubClientFromConfig(config: Config, deps: { log: Logger; cloc
 }
 
 /**
- * GITHUB_TOKEN set -> GitHub (GITHUB_GRAPHQL_URL); else DOIBOT_LIBRARY_DIR; else the bundled
- * snapshot (the contract in DESIGN.md section 8).
+ * A GitHub client (GITHUB_TOKEN set) -> GitHub (GITHUB_GRAPHQL_URL); else DOIBOT_LIBRARY_DIR;
+ * else the bundled snapshot (the contract in DESIGN.md section 8).
  */
 export function chooseCatalogSource(config: Config, deps: CatalogSourceDeps): CatalogSource {
-  const client = deps.github ?? githubClientFromConfig(config, { log: deps.log.child({ component: 'github' }), ...(deps.clock ? { clock: deps.clock } : {}) });
+  const client = deps.github;
   if (client) {
     const { officialImagesRepo, docsRepo, graphqlUrl } = config.github;
     return new GitHubCatalogSource({

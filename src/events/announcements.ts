@@ -1,7 +1,9 @@
 /**
- * The review and publish announcement subsystem as one unit for the app: subscriptions (seeded
- * from config), the GitHub poller and webhook, the Hub publish tracker, the pipeline and the
- * outbox worker, the `status` lines, and the service the subscription commands use.
+ * The review and publish announcement subsystem as one unit for the app. src/app.ts builds its
+ * parts (subscriptions, pipeline, outbox worker, GitHub poller, Hub publish tracker and rebuild
+ * watcher) with their clients and loggers; this ties them together: the webhook, the Hub and
+ * pruning loops, subscriptions seeded from config, the `status` lines, the service the
+ * subscription commands use, and start/stop.
  */
 import type { Clock } from '../core/clock.js';
 import { formatAge } from '../core/clock.js';
@@ -10,56 +12,50 @@ import type { Logger } from '../core/log.js';
 import { Loop } from '../core/loop.js';
 import type { Config } from '../config/schema.js';
 import type { HttpServer } from '../http/server.js';
-import type { HubLookup } from '../hub/types.js';
-import { OutboxWorker } from '../outbox/worker.js';
-import type { Delivery } from '../outbox/replies.js';
+import type { OutboxWorker, OutboxWorkerOptions } from '../outbox/worker.js';
 import type { AnnouncementService, SubscriptionInfo, WhyAnswer } from '../services.js';
 import type { StatusBoard } from '../status.js';
-import type { Db } from '../store/db.js';
 import { describeRule, type Subscription, type SubscriptionSpec } from '../subscriptions/model.js';
-import { SubscriptionStore } from '../subscriptions/store.js';
-import { GitHubPoller, type GraphQLClient } from './github-poller.js';
-import { EventPipeline } from './pipeline.js';
-import { PublishTracker } from './publish.js';
-import { RebuildWatcher, type RebuildWatcherOptions } from './rebuilds.js';
+import type { SubscriptionStore } from '../subscriptions/store.js';
+import type { GitHubPoller } from './github-poller.js';
+import type { EventPipeline } from './pipeline.js';
+import type { PublishTracker } from './publish.js';
+import type { RebuildWatcher, RebuildWatcherOptions } from './rebuilds.js';
 import { registerGitHubWebhook, type WebhookOutcome } from './webhook.js';
 
-export interface AnnouncementsDeps {
+/** The parts src/app.ts builds; absent ones are not configured (no GitHub poll, no Hub). */
+export interface AnnouncementParts {
+  readonly subscriptions: SubscriptionStore;
+  readonly pipeline: EventPipeline;
+  readonly worker: OutboxWorker;
+  readonly poller: GitHubPoller | undefined;
+  readonly publish: PublishTracker | undefined;
+  readonly rebuilds: RebuildWatcher | undefined;
+}
+
+export interface AnnouncementsDeps extends AnnouncementParts {
   readonly config: Config;
-  readonly db: Db;
   readonly log: Logger;
   readonly clock: Clock;
-  readonly delivery: Delivery;
-  readonly status?: StatusBoard;
+  readonly status: StatusBoard;
   readonly http?: HttpServer;
-  /** GitHub GraphQL; without it no review events are polled. */
-  readonly graphql?: GraphQLClient;
-  /** Docker Hub; without it merges are not followed to publication. */
-  readonly hub?: HubLookup;
-  /** Points each poll query cost, for metrics. */
-  readonly onPollCost?: (cost: number) => void;
   /** The fate of each GitHub webhook request, for metrics. */
   readonly onWebhookOutcome?: (outcome: WebhookOutcome) => void;
-  readonly tuning?: AnnouncementsTuning;
+  /** Seen event ids and webhook delivery ids are kept this long (default 30 days). */
+  readonly retentionMs?: number;
 }
 
 /** Overrides for tests and benchmarks. */
 export interface AnnouncementsTuning {
-  readonly outbox?: Partial<ConstructorParameters<typeof OutboxWorker>[0]>;
+  readonly outbox?: Partial<OutboxWorkerOptions>;
   readonly publish?: { settleMs?: number; rollupAt?: number };
   readonly rebuilds?: Pick<RebuildWatcherOptions, 'checksPerPass' | 'windowMs' | 'rollupAt'>;
   /** Seen event ids and webhook delivery ids are kept this long (default 30 days). */
   readonly retentionMs?: number;
 }
 
-export interface Announcements {
+export interface Announcements extends AnnouncementParts {
   readonly service: AnnouncementService;
-  readonly pipeline: EventPipeline;
-  readonly subscriptions: SubscriptionStore;
-  readonly worker: OutboxWorker;
-  readonly poller: GitHubPoller | undefined;
-  readonly publish: PublishTracker | undefined;
-  readonly rebuilds: RebuildWatcher | undefined;
   start(): void;
   /** The worker finishes its sends in flight; unsent rows stay pending for the next start. */
   stop(deadlineMs?: number): Promise<void>;
@@ -72,48 +68,7 @@ function toInfo(s: Subscription): SubscriptionInfo {
 }
 
 export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
-  const { config, db, clock } = deps;
-  const log = deps.log.child({ component: 'events' });
-  const subscriptions = new SubscriptionStore(db);
-  const pipeline = new EventPipeline({ db, subscriptions, clock, log, capabilitiesOf: (channel) => deps.delivery.capabilitiesFor(channel) });
-  const worker = new OutboxWorker({
-    store: pipeline.outbox,
-    delivery: deps.delivery,
-    clock,
-    log: log.child({ component: 'outbox' }),
-    digestSubscriptions: () => subscriptions.all().filter((s) => s.mode === 'digest'),
-    ...deps.tuning?.outbox,
-  });
-  pipeline.onEnqueued = () => worker.kick();
-  const publish = deps.hub
-    ? new PublishTracker({ db, hub: deps.hub, pipeline, clock, log: log.child({ component: 'publish' }), ...deps.tuning?.publish })
-    : undefined;
-  const rebuilds =
-    deps.hub && config.hub.rebuildChecksPerPass > 0
-      ? new RebuildWatcher({
-          db,
-          hub: deps.hub,
-          pipeline,
-          subscriptions,
-          clock,
-          log: log.child({ component: 'rebuilds' }),
-          checksPerPass: config.hub.rebuildChecksPerPass,
-          ...deps.tuning?.rebuilds,
-        })
-      : undefined;
-  const poller = deps.graphql
-    ? new GitHubPoller({
-        graphql: deps.graphql,
-        pipeline,
-        db,
-        ...(publish ? { publish } : {}),
-        repo: config.github.officialImagesRepo,
-        pollSeconds: config.github.pollSeconds,
-        clock,
-        log: log.child({ component: 'github-poll' }),
-        ...(deps.onPollCost ? { onQueryCost: deps.onPollCost } : {}),
-      })
-    : undefined;
+  const { config, clock, log, subscriptions, pipeline, worker, poller, publish, rebuilds } = deps;
 
   if (deps.http && config.http.webhookSecret && poller) {
     registerGitHubWebhook(deps.http, {
@@ -126,7 +81,7 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     });
   }
 
-  deps.status?.addSource(() => {
+  deps.status.addSource(() => {
     const out = [];
     if (poller) {
       const st = pipeline.events.source(poller.source);
@@ -146,7 +101,7 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     }
     return out;
   });
-  deps.status?.addDetails(() => {
+  deps.status.addDetails(() => {
     const now = clock.now();
     const lines: string[] = [];
     for (const st of pipeline.events.allSources()) {
@@ -161,7 +116,7 @@ export function createAnnouncements(deps: AnnouncementsDeps): Announcements {
     return lines;
   });
 
-  const retentionMs = deps.tuning?.retentionMs ?? 30 * 86_400_000;
+  const retentionMs = deps.retentionMs ?? 30 * 86_400_000;
   const pollHub = async () => {
     if (!publish) return;
     try {

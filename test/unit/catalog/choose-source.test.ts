@@ -8,9 +8,9 @@ import { silentLogger } from '../../../src/core/log.js';
 const log = silentLogger();
 
 describe('chooseCatalogSource', () => {
-  it('uses GitHub when a token is set, naming the repos and the endpoint host', () => {
+  it('uses GitHub when there is a client (a token is set), naming the repos and the endpoint host', () => {
     const config = configSchema.parse({ allowInsecure: true, github: { token: 'ghp_x', graphqlUrl: 'http://127.0.0.1:9/graphql', officialImagesRepo: 'me/oi' }, catalog: { libraryDir: '/tmp/x' } });
-    const source = chooseCatalogSource(config, { log });
+    const source = chooseCatalogSource(config, { log, github: githubClientFromConfig(config, { log })! });
     expect(source).toBeInstanceOf(GitHubCatalogSource);
     expect(source.name).toBe('github');
     expect(source.detail).toBe('me/oi + docker-library/docs via 127.0.0.1:9');
