@@ -4,9 +4,6 @@
  * the budget metric. `overrides.pollGitHub: false` leaves the poll (and the Hub publish tracking
  * that follows merges) out.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../../adapters/memory/memory-adapter.js';
 import { createApp, type App, type AppOverrides } from '../../../src/app.js';
@@ -15,11 +12,9 @@ import { configSchema } from '../../../src/config/schema.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { loadBotData } from '../../../src/load-data.js';
-import { projectRoot } from '../../../src/paths.js';
-import { openDatabase } from '../../../src/store/db.js';
-import { migrate, readMigrations } from '../../../src/store/migrate.js';
 import { allCommands } from '../../../commands/index.js';
 import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github.js';
+import { tempDb } from '../../support/temp-db.js';
 
 let cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -30,22 +25,12 @@ afterEach(async () => {
 async function start(overrides: AppOverrides = {}): Promise<{ app: App; chat: MemoryAdapter; gh: FakeGitHub }> {
   const gh = await startFakeGitHub({ token: 'ghp_composition' });
   gh.world.addRepository('docker-library/official-images', { files: { 'README.md': '# official images\n' } });
-  const dir = mkdtempSync(join(tmpdir(), 'doibot-composition-'));
-  const db = openDatabase(join(dir, 'bot.sqlite3'));
-  migrate(db, readMigrations(join(projectRoot(), 'migrations')));
+  const database = tempDb('doibot-composition-');
   const chat = new MemoryAdapter('memory');
-  const app = createApp({
-    config: configSchema.parse({ allowInsecure: true, github: { token: 'ghp_composition', graphqlUrl: gh.url, pollSeconds: 3600 }, hub: { url: 'http://127.0.0.1:9', pollSeconds: 3600 } }),
-    db,
-    log: silentLogger(),
-    clock: systemClock,
-    version: 't',
-    adapters: [chat],
-    commands: allCommands,
-    data: loadBotData(),
-    overrides: { catalogSource: new BundledSnapshotSource(), ...overrides },
-  });
-  cleanups.push(() => gh.close(), () => rmSync(dir, { recursive: true, force: true }), () => void db.close(), () => app.stop('test over', 2000));
+  const config = configSchema.parse({ allowInsecure: true, github: { token: 'ghp_composition', graphqlUrl: gh.url, pollSeconds: 3600 }, hub: { url: 'http://127.0.0.1:9', pollSeconds: 3600 } });
+  const base = { config, db: database.db, log: silentLogger(), clock: systemClock, version: 't', data: loadBotData() };
+  const app = createApp({ ...base, adapters: [chat], commands: allCommands, overrides: { catalogSource: new BundledSnapshotSource(), ...overrides } });
+  cleanups.push(() => gh.close(), () => database.remove(), () => app.stop('test over', 2000));
   await app.start();
   return { app, chat, gh };
 }
