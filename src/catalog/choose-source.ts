@@ -1,7 +1,6 @@
-import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { Config } from '../config/schema.js';
-import { createGitHubClient, type GitHubClient } from '../github/client.js';
+import type { GitHubClient } from '../github/client.js';
 import { BundledSnapshotSource, DirectoryCatalogSource } from './dir-source.js';
 import { GitHubCatalogSource } from './github-source.js';
 import type { CatalogSource } from './source.js';
@@ -15,19 +14,6 @@ export interface CatalogSourceDeps {
   readonly github?: GitHubClient;
   /** Project root holding assets/snapshot (tests). */
   readonly root?: string;
-}
-
-/** The GitHub client config asks for: one when GITHUB_TOKEN is set, else undefined. */
-export function githubClientFromConfig(config: Config, deps: { log: Logger; clock?: Clock }): GitHubClient | undefined {
-  const token = config.github.token;
-  if (!token) return undefined;
-  return createGitHubClient({
-    token,
-    url: config.github.graphqlUrl,
-    log: deps.log,
-    commandPointsPerHour: config.github.commandPointsPerHour,
-    ...(deps.clock ? { clock: deps.clock } : {}),
-  });
 }
 
 /**

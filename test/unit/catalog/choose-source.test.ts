@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseCatalogSource, githubClientFromConfig } from '../../../src/catalog/choose-source.js';
+import { chooseCatalogSource } from '../../../src/catalog/choose-source.js';
+import { githubClientFromConfig } from '../../../src/github/from-config.js';
 import { BundledSnapshotSource, DirectoryCatalogSource } from '../../../src/catalog/dir-source.js';
 import { GitHubCatalogSource } from '../../../src/catalog/github-source.js';
 import { configSchema } from '../../../src/config/schema.js';
