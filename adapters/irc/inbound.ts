@@ -1,6 +1,6 @@
 import { stripAddress } from '../../src/core/addressing.js';
 import { channelKey, type InboundMessage, type UserRef } from '../../src/core/chat.js';
-import { canonicalAccount, ircLower, normaliseAccount } from './accounts.js';
+import { ircLower, ircUser, normaliseAccount } from './accounts.js';
 import { stripUnsafe } from './render.js';
 
 /** The parts of an irc-framework `privmsg` event this translation reads. */
@@ -68,16 +68,12 @@ export function toInbound(ev: PrivmsgLike, ctx: InboundContext): InboundMessage 
   }
 
   const known = ctx.accountTagEnabled ? normaliseAccount(ev.account ?? tagString(ev.tags?.account)) : ctx.freshAccount(ev.nick);
-  const anonymous: UserRef = { platform: 'irc', id: ev.nick, name: ev.nick };
-  // The one place an IRC account becomes an identity: folded, so access lists, reports and
-  // notifications compare it as a plain string.
-  const author: UserRef = known ? { ...anonymous, account: canonicalAccount(known) } : anonymous;
+  // The one place an IRC account becomes an identity (ircUser): folded, so access lists, reports
+  // and notifications compare it as a plain string.
+  const author = ircUser(ev.nick, known);
   const nick = ev.nick;
   // Unknown is not "not logged in": commands that need the identity ask the server first.
-  const verify = known === undefined ? { verifyAuthor: async (): Promise<UserRef> => {
-    const account = await ctx.verifyAccount(nick);
-    return account ? { ...anonymous, account: canonicalAccount(account) } : anonymous;
-  } } : {};
+  const verify = known === undefined ? { verifyAuthor: async (): Promise<UserRef> => ircUser(nick, await ctx.verifyAccount(nick)) } : {};
   const channelId = isChannel ? ev.target : ev.nick;
   const msgid = tagString(ev.tags?.msgid);
   return {

@@ -3,7 +3,8 @@
  * and queued per target through the pacer; the lowest layer refuses anything that could end a
  * line early. Replies arrive already cut to what the target shows (src/outbox/paging.ts).
  */
-import { accountOfTarget, type OutboundMessage, type SendResult } from '../../src/core/chat.js';
+import type { OutboundMessage, SendResult } from '../../src/core/chat.js';
+import { accountOfTarget } from './accounts.js';
 import { RecipientAwayError, UpstreamError } from '../../src/core/errors.js';
 import { ircLower } from './accounts.js';
 import { targetOf } from './layout.js';

@@ -1,5 +1,6 @@
 import type { AdapterCapabilities, AdapterStatus, ChatAdapter, InboundMessage, OutboundMessage, Platform, SendResult, UserRef } from '../../src/core/chat.js';
 import { channelKey, PLAIN_CAPABILITIES } from '../../src/core/chat.js';
+import { ircUser } from '../irc/accounts.js';
 import { IRC_CAPABILITIES } from '../irc/capabilities.js';
 import { SLACK_CAPABILITIES } from '../slack/capabilities.js';
 import { toPlainText } from '../../src/core/richtext.js';
@@ -56,7 +57,9 @@ export class MemoryAdapter implements ChatAdapter {
   async inject(text: string, opts: { channel?: string; user?: Partial<UserRef>; addressed?: boolean; threadId?: string } = {}): Promise<void> {
     if (!this.#onMessage) throw new Error('memory adapter not started');
     const channel = opts.channel ?? '#test';
-    const user: UserRef = { platform: this.platform, id: 'alice', name: 'alice', account: 'alice', ...opts.user };
+    const given: UserRef = { platform: this.platform, id: 'alice', name: 'alice', account: 'alice', ...opts.user };
+    // Standing in for IRC, people are what the IRC adapter makes of them (reached by account).
+    const user = this.platform === 'irc' && opts.user?.privateKey === undefined ? { ...ircUser(given.id, given.account), name: given.name } : given;
     const msg: InboundMessage = {
       id: `m${++this.#seq}`,
       channel: { platform: this.platform, id: channel, key: channelKey(this.platform, channel), name: channel },

@@ -24,6 +24,12 @@ export interface UserRef {
    * plain string. Access checks use `${platform}:${account}` and nothing else.
    */
   readonly account?: string;
+  /**
+   * Where a later private message for this person goes (notifications, feedback notices), set by
+   * adapters whose handles anyone can take over (IRC nicks): an address the adapter resolves at
+   * send time, such as the services account. Absent: the handle itself is the address.
+   */
+  readonly privateKey?: ChannelKey;
 }
 
 /**
@@ -196,23 +202,13 @@ export function channelKey(platform: Platform, id: string): ChannelKey {
   return `${platform}:${id}`;
 }
 
-/** Platforms whose handles anyone can take over (IRC nicks): a person there is reached by account. */
-const HANDLE_IS_NOT_IDENTITY: ReadonlySet<Platform> = new Set(['irc']);
-const ACCOUNT_PREFIX = 'account:';
-
 /**
- * Where a later private message for this person goes (notifications, feedback notices). On IRC
- * it names the services account, "irc:account:alice", never a nick: the adapter sends to whoever
- * is logged in as that account when the message goes out. undefined: not identified.
+ * Where a later private message for this person goes (notifications, feedback notices): the
+ * adapter's `privateKey` when it gave one, else their handle. undefined: not identified.
  */
 export function privateKeyOf(user: UserRef): ChannelKey | undefined {
   if (!user.account) return undefined;
-  return HANDLE_IS_NOT_IDENTITY.has(user.platform) ? `${user.platform}:${ACCOUNT_PREFIX}${user.account}` : channelKey(user.platform, user.id);
-}
-
-/** The account of a `privateKeyOf` key's id part ("account:alice" -> "alice"), else undefined. */
-export function accountOfTarget(id: string): string | undefined {
-  return id.startsWith(ACCOUNT_PREFIX) ? id.slice(ACCOUNT_PREFIX.length) : undefined;
+  return user.privateKey ?? channelKey(user.platform, user.id);
 }
 
 /** The identity string used by access lists: "irc:alice", "slack:U0123". */

@@ -36,7 +36,7 @@ describe('toInbound', () => {
   });
 
   it('takes the account from the account tag, and none when the tag is absent', () => {
-    expect(toInbound(ev({ account: 'alice' }), ctx())?.author).toEqual({ platform: 'irc', id: 'alice', name: 'alice', account: 'alice' });
+    expect(toInbound(ev({ account: 'alice' }), ctx())?.author).toEqual({ platform: 'irc', id: 'alice', name: 'alice', account: 'alice', privateKey: 'irc:account:alice' });
     const anon = toInbound(ev(), ctx({ freshAccount: () => 'alice' }))?.author;
     expect(anon).toEqual({ platform: 'irc', id: 'alice', name: 'alice' });
     expect(anon && 'account' in anon).toBe(false);
@@ -53,7 +53,7 @@ describe('toInbound', () => {
     const unknown = toInbound(ev({ nick: 'Alice' }), ctx({ accountTagEnabled: false, verifyAccount: async (n) => (asked.push(n), 'alice-acct') }));
     expect(unknown?.author.account).toBeUndefined();
     expect(asked).toEqual([]);
-    expect(await unknown?.verifyAuthor?.()).toEqual({ platform: 'irc', id: 'Alice', name: 'Alice', account: 'alice-acct' });
+    expect(await unknown?.verifyAuthor?.()).toEqual({ platform: 'irc', id: 'Alice', name: 'Alice', account: 'alice-acct', privateKey: 'irc:account:alice-acct' });
     expect(asked).toEqual(['Alice']);
     // With account-tag the tag (or its absence) is the answer; nothing is left to verify.
     expect(toInbound(ev(), ctx())?.verifyAuthor).toBeUndefined();
