@@ -124,7 +124,7 @@ export function renderWhen(a: WhenAnswer, repo: string, now: number): RichText {
       hubUnknownText(hub, a.image, a.version),
     ];
     // "Nothing has started" only when every step could be checked.
-    const verdict = pr.kind === 'unchecked' || hubUnknown ? 'not seen where I could look, and part of the pipeline is unknown' : 'nothing has started yet';
+    const verdict = src.kind !== 'absent' || pr.kind === 'unchecked' || hubUnknown ? 'not seen where I could look, and part of the pipeline is unknown' : 'nothing has started yet';
     return rt.of(rt.line(rt.bold(name), `: ${verdict}: ${checked.join('; ')}.`));
   }
 

@@ -144,6 +144,15 @@ describe('when <image> <version>', () => {
     expect(down).toMatch(/not checked \(GitHub is having trouble right now\)/);
   });
 
+  it('a source repository it cannot see is unknown, not a sign that nothing has started', async () => {
+    h = await startPrHarness();
+    // GitHub answers, but does not show docker-library/python (renamed, private, or a token without access).
+    const text = await ask('!when python 3.14.8');
+    expect(text).toBe(
+      'python 3.14.8: not seen where I could look, and part of the pipeline is unknown: source repo not checked (GitHub does not show docker-library/python); no official-images PR names it; Docker Hub has no python:3.14.8 tag.',
+    );
+  });
+
   it('says what it knows and what it does not: superseded versions, Hub down, GitHub down', async () => {
     h = await startPrHarness();
     h.gh.world.addRepository('docker-library/python', { files: { 'versions.json': versionsJson('3.14.7') } });
