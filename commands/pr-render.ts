@@ -58,34 +58,30 @@ function mergeableText(pr: PrDetail): string | undefined {
   return 'mergeability unknown';
 }
 
-/** `pr <n>`: at most four compact lines. */
+/**
+ * `pr <n>`: two lines. What a maintainer asks a PR for (state, checks, review, mergeability)
+ * comes first, with the link; who, what and when follow.
+ */
 export function renderPr(pr: PrDetail, now: number): RichText {
-  const lines: Line[] = [];
-  lines.push(rt.line(rt.bold(`#${pr.number}`), ` ${oneLine(pr.title)} `, rt.link(pr.url)));
+  const status = [stateText(pr, now), checksText(pr), reviewText(pr)];
+  const mergeable = mergeableText(pr);
+  if (mergeable) status.push(mergeable);
+  const record = pr.source === 'snapshot' ? ` (from the bot's record${pr.recordedAt !== undefined ? ` of ${ago(now, pr.recordedAt)}` : ''}; GitHub did not answer)` : '';
+  const first = rt.line(rt.bold(`#${pr.number}`), ` ${oneLine(pr.title)}: ${status.join(' · ')}${record} `, rt.link(pr.url));
   const facts = [
-    stateText(pr, now),
     `by ${oneLine(pr.author, 40)}`,
     pr.images.length ? `images: ${capList(pr.images, 4)}` : 'no library/ files',
     ...(pr.labels.length ? [`labels: ${capList(pr.labels.map((l) => oneLine(l, 40)), 4)}`] : []),
     `opened ${ago(now, pr.createdAt)}, updated ${ago(now, pr.updatedAt)}`,
   ];
-  lines.push(rt.line(facts.join(' · ')));
-  const status = [checksText(pr), reviewText(pr)];
-  const mergeable = mergeableText(pr);
-  if (mergeable) status.push(mergeable);
-  if (pr.changedSinceReview === true) status.push('diff changed since the last review');
-  else if (pr.changedSinceReview === false) status.push('no new commits since the last review');
-  status.push(`${pr.changedFiles} file${pr.changedFiles === 1 ? '' : 's'} +${pr.additions}/-${pr.deletions}`);
-  lines.push(rt.line(status.join(' · ')));
+  if (pr.changedSinceReview === true) facts.push('diff changed since the last review');
+  else if (pr.changedSinceReview === false) facts.push('no new commits since the last review');
+  facts.push(`${pr.changedFiles} file${pr.changedFiles === 1 ? '' : 's'} +${pr.additions}/-${pr.deletions}`);
   if (pr.reviews.length) {
     const shown = pr.reviews.slice(0, 4).map((r) => `${oneLine(r.author, 40)} ${reviewVerb(r.state)} ${ago(now, r.submittedAt)}`);
-    lines.push(rt.line(`reviews: ${shown.join(', ')}${pr.reviews.length > 4 ? ` and ${pr.reviews.length - 4} more` : ''}`));
+    facts.push(`reviews: ${shown.join(', ')}${pr.reviews.length > 4 ? ` and ${pr.reviews.length - 4} more` : ''}`);
   }
-  if (pr.source === 'snapshot') {
-    const last = lines[lines.length - 1]!;
-    lines[lines.length - 1] = [...last, rt.text(` (from the bot's record${pr.recordedAt !== undefined ? ` of ${ago(now, pr.recordedAt)}` : ''}; GitHub did not answer)`)];
-  }
-  return { lines };
+  return { lines: [first, rt.line(facts.join(' · '))], wholeAnswerUrl: pr.url };
 }
 
 /** One compact line per PR in lists. */

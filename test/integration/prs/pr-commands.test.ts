@@ -51,29 +51,32 @@ describe('pr <number>', () => {
     h = await startPrHarness();
     const n = seedPrs(h);
 
+    // Two lines: state, checks, review and mergeability with the link first; who, what, when after.
     const draft = await ask(`!pr ${n.draft}`);
-    expect(draft.split('\n')[0]).toBe(`#${n.draft} Update python (draft) ${URL(n.draft)}`);
-    expect(draft).toMatch(/^open, draft · by docker-library-bot · images: python · labels: library\/python · opened \d+s ago, updated \d+s ago$/m);
-    expect(draft).toMatch(/^no checks yet · no review yet · mergeable \(draft\) · 1 file \+3\/-1$/m);
+    expect(draft.split('\n')).toEqual([
+      `#${n.draft} Update python (draft): open, draft · no checks yet · no review yet · mergeable (draft) ${URL(n.draft)}`,
+      expect.stringMatching(/^by docker-library-bot · images: python · labels: library\/python · opened \d+s ago, updated \d+s ago · 1 file \+3\/-1$/),
+    ]);
 
     const failing = await ask(`!pr #${n.failing}`);
-    expect(failing).toMatch(/^open · by nodejs-bot · images: node/m);
-    expect(failing).toMatch(/^checks failing \(Build and Test\) · no review yet · mergeable \(unstable\)/m);
+    expect(failing).toMatch(/^#\d+ Update node: open · checks failing \(Build and Test\) · no review yet · mergeable \(unstable\) /);
+    expect(failing).toMatch(/^by nodejs-bot · images: node/m);
 
     const approved = await ask(`!pr ${URL(n.approved)}`);
-    expect(approved).toMatch(/^checks passing · approved · mergeable · no new commits since the last review/m);
-    expect(approved).toMatch(/^reviews: tianon approved \d+s ago$/m);
+    expect(approved).toMatch(/^#\d+ Update redis: open · checks passing · approved · mergeable https:/);
+    expect(approved).toMatch(/ · no new commits since the last review · 1 file \+3\/-1 · reviews: tianon approved \d+s ago$/m);
 
     const changes = await ask(`!pr ${n.changes}`);
-    expect(changes).toMatch(/^checks passing · changes requested · mergeable \(blocked\) · diff changed since the last review/m);
-    expect(changes).toMatch(/^reviews: yosifkit requested changes \d+s ago$/m);
+    expect(changes).toMatch(/^#\d+ Update golang: open · checks passing · changes requested · mergeable \(blocked\) https:/);
+    expect(changes).toMatch(/ · diff changed since the last review · \d+ files? \+\d+\/-\d+ · reviews: yosifkit requested changes \d+s ago$/m);
 
     const merged = await ask(`!pr ${n.merged}`);
-    expect(merged).toMatch(/^merged \d+s ago · by docker-library-bot · images: busybox/m);
+    expect(merged).toMatch(/^#\d+ Update busybox: merged \d+s ago · checks passing · no review yet https:/);
     expect(merged).not.toMatch(/mergeable/);
 
     const closed = await ask(`!pr ${n.closed}`);
-    expect(closed).toMatch(/^closed without merging \d+s ago · by docker-library-bot · images: rust/m);
+    expect(closed).toMatch(/^#\d+ Update rust: closed without merging \d+s ago · /);
+    expect(closed).toMatch(/^by docker-library-bot · images: rust/m);
 
     const conflicting = await ask(`!pr ${n.ready}`);
     expect(conflicting).toMatch(/merge conflicts/);
@@ -86,8 +89,8 @@ describe('pr <number>', () => {
   it('bare #123 and PR links when addressed; not when not addressed', async () => {
     h = await startPrHarness();
     const n = seedPrs(h);
-    expect((await ask(`#${n.approved}`)).split('\n')[0]).toBe(`#${n.approved} Update redis ${URL(n.approved)}`);
-    expect((await ask(URL(n.failing))).split('\n')[0]).toBe(`#${n.failing} Update node ${URL(n.failing)}`);
+    expect((await ask(`#${n.approved}`)).split('\n')[0]).toBe(`#${n.approved} Update redis: open · checks passing · approved · mergeable ${URL(n.approved)}`);
+    expect((await ask(URL(n.failing))).split('\n')[0]).toMatch(new RegExp(`^#${n.failing} Update node: open · checks failing`));
     const before = h.irc.sent.length;
     await h.irc.inject(`#${n.approved}`, { channel: '#docker-library', addressed: false });
     expect(h.irc.sent.length).toBe(before);
@@ -99,9 +102,8 @@ describe('pr <number>', () => {
     await h.app.announcements.poller!.tick();
     h.gh.faults.serverError(3, 502);
     const text = await ask(`!pr ${n.approved}`);
-    expect(text.split('\n')[0]).toBe(`#${n.approved} Update redis ${URL(n.approved)}`);
-    expect(text).toMatch(/approved/);
-    expect(text).toMatch(/\(from the bot's record of \d+s ago; GitHub did not answer\)$/);
+    // The answer says at once that it is the bot's record, not GitHub's word.
+    expect(text.split('\n')[0]).toMatch(new RegExp(`^#${n.approved} Update redis: open · checks passing · approved.* \\(from the bot's record of \\d+s ago; GitHub did not answer\\) ${URL(n.approved)}$`));
     // Unknown to the bot and GitHub down: a clear answer, not a crash.
     h.gh.faults.serverError(3, 502);
     expect(await ask('!pr 4242')).toMatch(/GitHub is having trouble right now|GitHub did not answer/);

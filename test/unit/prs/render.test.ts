@@ -40,13 +40,14 @@ const pr: PrDetail = {
 };
 
 describe('IRC and Slack rendering of PR answers', () => {
-  it('pr: four compact IRC lines, no control characters; Slack escapes every mention', () => {
+  it('pr: two compact IRC lines, state first, no control characters; Slack escapes every mention', () => {
     const body = renderPr(pr, NOW);
     const irc = renderRichText(body, { colors: false });
-    expect(irc.length).toBe(4);
+    expect(irc.length).toBe(2);
     expect(irc.every((l) => !/[\r\n\u0000-\u001f]/.test(l))).toBe(true);
-    expect(irc[0]).toBe(`#20123 Update php <!channel> <@U123|x> *bold* PRIVMSG #x :hi ACTION &amp; ${pr.url}`);
-    expect(irc[2]).toBe('checks failing (Build <!channel>) · changes requested · mergeable (unstable) · diff changed since the last review · 1 file +3/-1');
+    expect(irc[0]).toBe(`#20123 Update php <!channel> <@U123|x> *bold* PRIVMSG #x :hi ACTION &amp;: open · checks failing (Build <!channel>) · changes requested · mergeable (unstable) ${pr.url}`);
+    expect(irc[1]).toMatch(/ · diff changed since the last review · 1 file \+3\/-1 · reviews: /);
+    expect(body.wholeAnswerUrl).toBe(pr.url);
     const slack = renderMessage(body);
     const all = JSON.stringify(slack);
     expect(all).not.toMatch(/<!channel>|<!here>|<!everyone>|<@U123/);
