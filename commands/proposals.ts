@@ -58,6 +58,14 @@ async function answer(ctx: CommandContext, name: string | undefined): Promise<Ri
   const svc = proposalsOf(ctx);
   const now = ctx.clock.now();
   if (name === undefined) return renderProposalList(await svc.list(), svc.repo, now);
+  const byNumber = /^#?(\d{1,9})$/.exec(name);
+  if (byNumber) {
+    const listing = await svc.list();
+    const proposal = listing.proposals.find((p) => p.number === Number(byNumber[1]));
+    if (proposal) return renderProposal(proposal, now);
+    const verdict = listing.complete ? 'is not an open new-image proposal' : `is not among the ${listing.proposals.length} oldest of ${listing.total} open new-image proposals`;
+    return rt.of(rt.line(`#${byNumber[1]} ${verdict} in ${svc.repo} ("pr ${byNumber[1]}" says what it is): `, rt.link(listing.listUrl)));
+  }
   const { proposal, listing } = await svc.find(name);
   if (proposal) return renderProposal(proposal, now);
   return rt.of(rt.line(`No open new-image proposal for ${oneLine(name, 64)} among the ${listing.total} open in ${svc.repo}: `, rt.link(listing.listUrl)));
@@ -67,11 +75,12 @@ export const proposals = defineCommand({
   name: 'proposals',
   aliases: ['proposal'],
   summary: 'Open new-image proposals (official-images PRs adding an image), or the status of one',
-  usage: 'proposals [image]',
+  usage: 'proposals [image or #PR]',
   access: 'anyone',
   args: optionalWord,
   async run(ctx, [name]) {
-    return answer(ctx, name === undefined ? undefined : imageNameArg(name, 'proposals', 'proposals [image]'));
+    if (name === undefined || /^#?\d{1,9}$/.test(name)) return answer(ctx, name);
+    return answer(ctx, imageNameArg(name, 'proposals', 'proposals [image or #PR]'));
   },
 });
 

@@ -94,6 +94,10 @@ describe('proposals', () => {
     );
     const bar = await ask('!proposals bar');
     expect(bar).toMatch(/^bar proposal: .*checks passing · last maintainer activity: yosifkit reviewed \d+s ago/);
+    // By PR number too; a PR that is no proposal is said to be none, with where to look.
+    expect(await ask(`!proposals #${n.bar}`)).toBe(bar);
+    expect(await ask(`!proposals ${n.bar}`)).toBe(bar);
+    expect(await ask('!proposals 999')).toBe(`#999 is not an open new-image proposal in docker-library/official-images ("pr 999" says what it is): ${LIST_URL}`);
     expect(await ask('!proposals python')).toBe(`No open new-image proposal for python among the 2 open in docker-library/official-images: ${LIST_URL}`);
     expect(await ask('!proposals no/such/thing')).toMatch(/^"no\/such\/thing" is not an image name/);
     // "How do I propose" is a knowledge question, not a listing.
