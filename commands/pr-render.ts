@@ -116,6 +116,8 @@ export function renderPrs(listing: PrListing, image: string | undefined, repo: s
       ...shown.map((p) => prListLine(p, now)),
       ...(more > 0 ? [rt.line(`…and ${more} more: `, rt.link(searchUrl))] : []),
     ],
+    // A channel that shows only the start links to the same list on GitHub.
+    wholeAnswerUrl: searchUrl,
   };
 }
 
@@ -134,5 +136,5 @@ export function renderQueue(q: QueueInfo, repo: string, now: number): RichText {
   for (const p of failing) lines.push([rt.text('failing: '), ...prListLine(p, now, `opened ${ago(now, p.createdAt)}`)]);
   if (q.failing.length > failing.length) lines.push(rt.line(`…and ${q.failing.length - failing.length} more with failing checks`));
   if (!q.ready.length && !q.failing.length) lines.push(rt.line('Nothing waits on a review and nothing is failing in ', rt.link(`https://github.com/${repo}/pulls`)));
-  return { lines };
+  return { lines, wholeAnswerUrl: `https://github.com/${repo}/pulls?q=${encodeURIComponent('is:pr is:open sort:created-asc')}` };
 }

@@ -65,4 +65,16 @@ describe.skipIf(!ircServerUsable('irc-when.test.ts'))('when over IRC with a slow
     expect(second[0]).toMatch(/^\x02python 3\.14\.8\x02: on Docker Hub .*digest sha256:abababababab/);
     expect(second[1]).toMatch(/^https:\/\/hub\.docker\.com\/_\/python\/tags\?name=3\.14\.8 · /);
   });
+
+  it('pr and prs in a channel: state first in two lines; a long list ends with its count and the GitHub link', { timeout: 60_000 }, async () => {
+    const numbers = Array.from({ length: 9 }, (_, i) => gh.world.openPr({ title: `Update node ${i}`, files: ['library/node'], labels: ['library/node'] }));
+    gh.world.setChecks(numbers[0]!, 'failure');
+    const pr = await ask(`!pr ${numbers[0]}`);
+    expect(pr).toHaveLength(2);
+    expect(pr[0]).toMatch(new RegExp(`^\x02#${numbers[0]}\x02 Update node 0: open · checks failing.* https://github\.com/docker-library/official-images/pull/${numbers[0]}$`));
+    const prs = await ask('!prs node');
+    expect(prs).toHaveLength(2);
+    expect(prs[0]).toMatch(/^\x029 open PRs touching node\x02, newest activity first:$/);
+    expect(prs[1]).toMatch(/^\(\d+ more lines: https:\/\/github\.com\/docker-library\/official-images\/pulls\?q=is%3Apr%20is%3Aopen%20label%3Alibrary%2Fnode%20sort%3Aupdated-desc\)$/);
+  });
 });

@@ -61,9 +61,12 @@ describe('IRC and Slack rendering of PR answers', () => {
     const irc = renderRichText(listing, { colors: false });
     expect(irc.length).toBe(10); // header, 8 PRs, "and 4 more"
     expect(irc[9]).toMatch(/^…and 4 more: https:\/\/github\.com\/docker-library\/official-images\/pulls\?q=/);
+    // Cut in a channel, the list links to the same search on GitHub; the queue to the open PRs.
+    expect(listing.wholeAnswerUrl).toBe(irc[9]!.replace('…and 4 more: ', ''));
     expect(JSON.stringify(renderMessage(listing))).not.toMatch(/<!channel>/);
 
     const queue = renderQueue({ ready: [pr], failing: [pr], openCount: 2, source: 'snapshot', asOf: NOW - 60_000 }, 'docker-library/official-images', NOW);
+    expect(queue.wholeAnswerUrl).toBe('https://github.com/docker-library/official-images/pulls?q=is%3Apr%20is%3Aopen%20sort%3Acreated-asc');
     expect(renderRichText(queue, { colors: false })[0]).toBe(
       "Waiting on maintainers: 1 ready for review (checks green, no review yet), 1 with failing checks, of 2 open PRs (as of the bot's last poll, 1m ago)",
     );
