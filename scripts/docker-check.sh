@@ -142,7 +142,8 @@ rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/archives/*.deb "$RO
 
 extra_env=()
 # This machine's apt may serve a frozen snapshot whose Release files have expired.
-if apt-config dump 2>/dev/null | grep -q 'Acquire::Check-Valid-Until "false"'; then
+apt_config=$(apt-config dump 2>/dev/null || true)
+if grep -q 'Acquire::Check-Valid-Until "false"' <<<"$apt_config"; then
   echo 'Acquire::Check-Valid-Until "false";' >"$ROOTFS/etc/apt/apt.conf.d/99docker-check"
 fi
 # Where this machine reaches the npm registry through a TLS-intercepting proxy, its CA bundle
@@ -235,7 +236,16 @@ ms=$((($(date +%s%N) - t) / 1000000))
 code=$(docker inspect --format '{{.State.ExitCode}}' "$cid")
 [ "$code" = 0 ] || { docker logs "$cid" 2>&1 | tail -n 20 >&2; fail "exit code after SIGTERM was $code, expected 0"; }
 ((ms < 9000)) || fail "stopping took ${ms} ms: Docker would have had to SIGKILL it"
-docker logs "$cid" 2>&1 | grep -q '"msg":"doi-bot stopped"' || fail "no 'doi-bot stopped' log line after SIGTERM"
+# The logs are read whole before grep: under pipefail, `docker logs | grep -q` fails whenever grep
+# stops reading at its match and docker logs gets SIGPIPE. dockerd may also still be copying the
+# last lines of a container that has just exited, so look again for a moment.
+stopped=
+for _ in $(seq 1 20); do
+  logs=$(docker logs "$cid" 2>&1)
+  grep -q '"msg":"doi-bot stopped"' <<<"$logs" && { stopped=yes; break; }
+  sleep 0.25
+done
+[ -n "$stopped" ] || { docker logs "$cid" 2>&1 | tail -n 20 >&2; fail "no 'doi-bot stopped' log line after SIGTERM"; }
 docker rm "$cid" >/dev/null
 
 say "PASSED: image builds from the Dockerfile, answers help, becomes healthy, stops cleanly on SIGTERM in ${ms} ms"
