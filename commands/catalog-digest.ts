@@ -31,7 +31,8 @@ export function splitDigestRef(word: string): { image: string; digest: string } 
 
 export async function digestReply(ctx: CommandContext, catalog: Catalog, image: ImageInfo, digest: string): Promise<RichText> {
   const ref = `${image.name}@${shortDigest(digest)}`;
-  const tags = await listTags(ctx, image.name);
+  // By name, so the answer does not depend on which of two tags Hub updated a moment later.
+  const tags = [...(await listTags(ctx, image.name))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const notes = imageNotes(ctx, catalog, image);
   const matches = (d: string | undefined) => d !== undefined && d.toLowerCase().startsWith(digest);
   const asIndex = tags.filter((t) => matches(t.digest)).map((t) => t.name);

@@ -43,7 +43,7 @@ describe('one composition root', () => {
     await poller!.tick();
     const n = gh.world.openPr({ title: 'Update python', files: ['library/python'], labels: ['library/python'] });
     await chat.inject(`pr ${n}`);
-    expect(chat.sent.at(-1)!.text.split('\n')[0]).toBe(`#${n} Update python https://github.com/docker-library/official-images/pull/${n}`);
+    expect(chat.sent.at(-1)!.text.split('\n')[0]).toBe(`#${n} Update python: open · no checks yet · no review yet · mergeable (blocked) https://github.com/docker-library/official-images/pull/${n}`);
     expect(gh.requests.length).toBeGreaterThanOrEqual(2);
     expect(new Set(gh.requests.map((r) => r.authorization))).toEqual(new Set(['bearer ghp_composition']));
     // One client: the metric reads the budget the poll and the lookup both spent from.
@@ -56,6 +56,6 @@ describe('one composition root', () => {
     expect(app.announcements.publish).toBeUndefined();
     const n = gh.world.openPr({ title: 'Update node', files: ['library/node'], labels: ['library/node'] });
     await chat.inject(`pr ${n}`);
-    expect(chat.sent.at(-1)!.text.split('\n')[0]).toBe(`#${n} Update node https://github.com/docker-library/official-images/pull/${n}`);
+    expect(chat.sent.at(-1)!.text.split('\n')[0]).toBe(`#${n} Update node: open · no checks yet · no review yet · mergeable (blocked) https://github.com/docker-library/official-images/pull/${n}`);
   });
 });
